@@ -1,0 +1,11 @@
+export * from './audit-event.js';
+export { CronFieldError } from './cron/cron-field.js';
+export { CronTrigger, type CronSpec, FIELD_NAMES } from './cron/cron-trigger.js';
+export type { FieldName } from './cron/expressions.js';
+export { isValidTimeZone } from './cron/zoned-time.js';
+export * from './execution-state.js';
+export * from './ids.js';
+export * from './job-definition.js';
+export * from './python-json.js';
+export * from './time-format.js';
+export * from './validation-error.js';

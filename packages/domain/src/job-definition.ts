@@ -1,0 +1,130 @@
+import { type Static, Type } from 'typebox';
+import { CronFieldError } from './cron/cron-field.js';
+import { CronTrigger } from './cron/cron-trigger.js';
+import type { FieldName } from './cron/expressions.js';
+import { isValidTimeZone } from './cron/zoned-time.js';
+import { ValidationError } from './validation-error.js';
+
+/** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
+export const JOB_CRON_FIELDS = ['month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
+export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
+
+export type JobSchedule = Record<JobCronField, string> & { timezone: string };
+
+/** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
+export interface JobDefinition extends JobSchedule {
+  job_id: string;
+  name: string;
+  job_class_string: string;
+  pub_args: unknown[];
+  paused: boolean;
+}
+
+const CronValue = Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })]);
+
+const jobProperties = {
+  name: Type.String({ minLength: 1, maxLength: 512 }),
+  job_class_string: Type.String({ minLength: 1, maxLength: 512 }),
+  pub_args: Type.Array(Type.Unknown(), { maxItems: 1000 }),
+  month: CronValue,
+  day: CronValue,
+  week: CronValue,
+  day_of_week: CronValue,
+  hour: CronValue,
+  minute: CronValue,
+  second: CronValue,
+  timezone: Type.String({ minLength: 1, maxLength: 64 }),
+};
+
+/** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
+export const NewJobSchema = Type.Object({
+  name: jobProperties.name,
+  job_class_string: jobProperties.job_class_string,
+  pub_args: Type.Optional(jobProperties.pub_args),
+  month: Type.Optional(CronValue),
+  day: Type.Optional(CronValue),
+  week: Type.Optional(CronValue),
+  day_of_week: Type.Optional(CronValue),
+  hour: Type.Optional(CronValue),
+  minute: Type.Optional(CronValue),
+  second: Type.Optional(CronValue),
+  timezone: Type.Optional(jobProperties.timezone),
+});
+export type NewJob = Static<typeof NewJobSchema>;
+
+/** PUT /api/v1/jobs/:id: any subset; cron fields given replace the whole schedule, as in ndscheduler. */
+export const JobChangesSchema = Type.Partial(NewJobSchema);
+export type JobChanges = Static<typeof JobChangesSchema>;
+
+export type CronFieldsInput = Partial<Record<JobCronField, string | number>>;
+
+function givenCronFields(input: CronFieldsInput): CronFieldsInput {
+  const given: CronFieldsInput = {};
+  for (const field of JOB_CRON_FIELDS) {
+    const value = input[field];
+    if (value !== undefined && value !== null) given[field] = value;
+  }
+  return given;
+}
+
+export function hasCronFields(input: CronFieldsInput): boolean {
+  return Object.keys(givenCronFields(input)).length > 0;
+}
+
+/**
+ * Compiles cron fields the way APScheduler does and returns every field in canonical text (omitted ones
+ * filled in). Throws a ValidationError naming the field for an unknown zone or a bad expression.
+ */
+export function normalizeSchedule(input: CronFieldsInput, timezone: string): JobSchedule {
+  if (!isValidTimeZone(timezone)) {
+    throw new ValidationError('timezone', `timezone: unknown time zone ${JSON.stringify(timezone)}`);
+  }
+  const given = givenCronFields(input);
+  if (Object.keys(given).length === 0) {
+    throw new ValidationError('schedule', `at least one of ${JOB_CRON_FIELDS.join(', ')} is required`);
+  }
+  let trigger: CronTrigger;
+  try {
+    trigger = new CronTrigger(given as Partial<Record<FieldName, string | number>>, timezone);
+  } catch (err) {
+    if (err instanceof CronFieldError) throw new ValidationError(err.field, err.message);
+    throw err;
+  }
+  const fields = trigger.describe();
+  return {
+    month: fields.month,
+    day: fields.day,
+    week: fields.week,
+    day_of_week: fields.day_of_week,
+    hour: fields.hour,
+    minute: fields.minute,
+    second: fields.second,
+    timezone,
+  };
+}
+
+/** The trigger of a stored (already normalized) schedule. */
+export function triggerFor(schedule: JobSchedule): CronTrigger {
+  return new CronTrigger(
+    Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])) as Partial<Record<FieldName, string>>,
+    schedule.timezone,
+  );
+}
+
+/** The schedule as one stable string: BullMQ's scheduler `pattern`, read back by our repeat strategy. */
+export function schedulePattern(schedule: JobSchedule): string {
+  return JSON.stringify(Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])));
+}
+
+export function scheduleFromPattern(pattern: string, timezone: string): JobSchedule {
+  return { ...(JSON.parse(pattern) as Record<JobCronField, string>), timezone };
+}
+
+/** Plain-text "field: old => new" lines for the audit log's `modified` event. */
+export function describeChanges(before: JobDefinition, after: JobDefinition): string {
+  const keys = ['name', 'job_class_string', 'pub_args', ...JOB_CRON_FIELDS, 'timezone'] as const;
+  return keys
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => `${k}: ${JSON.stringify(before[k])} => ${JSON.stringify(after[k])}`)
+    .join('\n');
+}
