@@ -1,0 +1,16 @@
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+
+/** One ajv error as a sentence that names the field: "name must be string", "job_class_string is required". */
+export function validationMessage(errors: FastifySchemaValidationError[], context: string | undefined): string {
+  const first = errors[0];
+  if (!first) return 'incorrect parameters';
+  const params = first.params as Record<string, unknown>;
+  const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (first.keyword === 'required' && typeof params.missingProperty === 'string') {
+    return `${path ? `${path}.` : ''}${params.missingProperty} is required`;
+  }
+  if (!path && context === 'body' && first.keyword === 'type') return 'request body must be a JSON object';
+  const subject = path || (context === 'body' ? 'request body' : (context ?? 'request'));
+  if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `${subject} must be a string or a whole number`;
+  return `${subject} ${first.message ?? 'is invalid'}`;
+}

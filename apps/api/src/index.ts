@@ -1,0 +1,1 @@
+export { type ApiConfig, buildApp } from './app.js';

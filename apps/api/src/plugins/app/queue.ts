@@ -1,0 +1,34 @@
+import type { Config } from '@tickwork/config';
+import { createRedis, createRunQueue, SchedulerMirror, WorkerRegistry } from '@tickwork/queue';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    redis: Redis;
+    runQueue: Queue;
+    schedulerMirror: SchedulerMirror;
+    workerRegistry: WorkerRegistry;
+  }
+}
+
+/** Redis and the run queue: the producer side of BullMQ, the scheduler mirror and the worker registry. */
+export default fp(
+  async function queue(app: FastifyInstance, opts: { config: Config & { redisUrl: string } }) {
+    const redis = createRedis(opts.config.redisUrl);
+    const runQueue = createRunQueue(redis, opts.config.queuePrefix);
+    runQueue.on('error', (err) => app.log.error({ err }, 'queue error'));
+    await runQueue.waitUntilReady();
+    app.decorate('redis', redis);
+    app.decorate('runQueue', runQueue);
+    app.decorate('schedulerMirror', new SchedulerMirror(runQueue, redis, opts.config.queuePrefix));
+    app.decorate('workerRegistry', new WorkerRegistry(redis, opts.config.queuePrefix));
+    app.addHook('onClose', async () => {
+      await runQueue.close();
+      redis.disconnect();
+    });
+  },
+  { name: 'queue' },
+);

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../../../../errors/api-error.js';
+import { assertId } from '../../../../services/job-service.js';
+import { executionView } from '../../../../views/execution-view.js';
+import { timeRange } from '../time-range.js';
+import { executionByIdSchema, listExecutionsSchema, runJobByBodySchema, runJobByParamSchema } from './schema.js';
+
+/** /api/v1/executions: runs in a time range, one run, and run-now (by path or by body, as the seed shows). */
+const executions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', { schema: listExecutionsSchema }, async (request) => {
+    const { start, end } = timeRange(request.query);
+    return { executions: (await app.store.executions.listScheduledBetween(start, end)).map(executionView) };
+  });
+
+  app.get('/:execution_id', { schema: executionByIdSchema }, async (request) => {
+    const id = request.params.execution_id;
+    assertId(id, 'execution_id');
+    const execution = await app.store.executions.get(id);
+    if (!execution) throw ApiError.badRequest(`Execution not found: ${id}`);
+    return executionView(execution);
+  });
+
+  app.post('/:job_id', { schema: runJobByParamSchema }, async (request) => {
+    return { execution_id: await app.jobService.runNow(request.params.job_id, request.auditUser) };
+  });
+
+  app.post('/', { schema: runJobByBodySchema }, async (request) => {
+    return { execution_id: await app.jobService.runNow(request.body.job_id, request.auditUser) };
+  });
+};
+
+export default executions;

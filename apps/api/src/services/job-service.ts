@@ -1,0 +1,125 @@
+import {
+  AuditEvent,
+  describeChanges,
+  ExecutionState,
+  hasCronFields,
+  isId,
+  JOB_CRON_FIELDS,
+  type JobChanges,
+  type JobDefinition,
+  type NewJob,
+  newId,
+  normalizeSchedule,
+} from '@tickwork/domain';
+import { enqueueManualRun, type SchedulerMirror } from '@tickwork/queue';
+import type { Store } from '@tickwork/store';
+import type { Queue } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { jobView } from '../views/job-view.js';
+
+export function assertId(value: string, name: 'job_id' | 'execution_id'): void {
+  if (!isId(value)) throw ApiError.badRequest(`Invalid ${name}: ${JSON.stringify(value)} is not 32 lowercase hex digits`);
+}
+
+/**
+ * Every change to a job, in one place: MongoDB first (the source of truth), then the BullMQ scheduler
+ * mirror, then the audit log. A mirror write that fails is logged and left to the reconciler, which
+ * rebuilds schedulers from MongoDB; the client's change is already safe.
+ */
+export class JobService {
+  constructor(
+    private readonly store: Store,
+    private readonly mirror: SchedulerMirror,
+    private readonly runQueue: Queue,
+    private readonly defaultTimeZone: string,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async get(jobId: string): Promise<JobDefinition> {
+    assertId(jobId, 'job_id');
+    const job = await this.store.jobs.get(jobId);
+    if (!job) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    return job;
+  }
+
+  async create(input: NewJob, user: string): Promise<string> {
+    const job: JobDefinition = {
+      job_id: newId(),
+      name: input.name,
+      job_class_string: input.job_class_string,
+      pub_args: input.pub_args ?? [],
+      ...normalizeSchedule(input, input.timezone ?? this.defaultTimeZone),
+      paused: false,
+    };
+    await this.store.jobs.insert(job);
+    await this.mirrorUpsert(job);
+    await this.audit(job, AuditEvent.added, user, '');
+    return job.job_id;
+  }
+
+  async modify(jobId: string, changes: JobChanges, user: string): Promise<void> {
+    const before = await this.get(jobId);
+    const cronSource = hasCronFields(changes)
+      ? changes
+      : Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, before[f]]));
+    const after: JobDefinition = {
+      ...before,
+      name: changes.name ?? before.name,
+      job_class_string: changes.job_class_string ?? before.job_class_string,
+      pub_args: changes.pub_args ?? before.pub_args,
+      ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
+    };
+    if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    await this.mirrorUpsert(after);
+    await this.audit(after, AuditEvent.modified, user, describeChanges(before, after));
+  }
+
+  async delete(jobId: string, user: string): Promise<void> {
+    const job = await this.get(jobId);
+    if (!(await this.store.jobs.delete(jobId))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    await this.mirrorRemove(jobId);
+    const { next_run_time: _, ...oldJob } = jobView(job);
+    await this.audit(job, AuditEvent.deleted, user, JSON.stringify(oldJob));
+  }
+
+  async setPaused(jobId: string, paused: boolean, user: string): Promise<void> {
+    const job = await this.get(jobId);
+    if (!(await this.store.jobs.setPaused(jobId, paused))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    if (paused) await this.mirrorRemove(jobId);
+    else await this.mirrorUpsert({ ...job, paused: false });
+    await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, user, '');
+  }
+
+  /** Run now: the execution is recorded before it is queued, so its id is real whatever happens next. */
+  async runNow(jobId: string, user: string): Promise<string> {
+    const job = await this.get(jobId);
+    const executionId = newId();
+    await this.store.executions.insertOnce({
+      execution_id: executionId,
+      job,
+      fire_key: `manual@${executionId}`,
+      scheduled_time: new Date(),
+      state: ExecutionState.scheduled,
+    });
+    await enqueueManualRun(this.runQueue, { job_id: jobId, execution_id: executionId });
+    await this.audit(job, AuditEvent.customRun, user, executionId);
+    return executionId;
+  }
+
+  private async audit(job: JobDefinition, event: AuditEvent, user: string, description: string): Promise<void> {
+    await this.store.auditLogs.add({ job_id: job.job_id, job_name: job.name, event, user, description });
+  }
+
+  private async mirrorUpsert(job: JobDefinition): Promise<void> {
+    await this.mirror.upsert(job).catch((err) => {
+      this.log.error({ err, job_id: job.job_id }, 'scheduler upsert failed; the reconciler will repair it');
+    });
+  }
+
+  private async mirrorRemove(jobId: string): Promise<void> {
+    await this.mirror.remove(jobId).catch((err) => {
+      this.log.error({ err, job_id: jobId }, 'scheduler removal failed; the reconciler will repair it');
+    });
+  }
+}

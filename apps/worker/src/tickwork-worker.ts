@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Config } from '@tickwork/config';
+import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, WorkerRegistry } from '@tickwork/queue';
+import { JobClassRegistry } from '@tickwork/sdk';
+import { Store } from '@tickwork/store';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RunRecorder } from './run-recorder.js';
+
+export type WorkerConfig = Pick<
+  Config,
+  'queuePrefix' | 'jobClassPackages' | 'workerConcurrency' | 'workerHeartbeatSec'
+> & { mongodbUrl: string; redisUrl: string };
+
+/**
+ * One worker process's machinery: the BullMQ worker consuming the run queue, the recorder writing each run
+ * to MongoDB, and the heartbeat that lists this worker (and its job classes) in Redis.
+ */
+export class TickworkWorker {
+  readonly id = randomUUID().replaceAll('-', '');
+  readonly hostname = hostname();
+  readonly pid = process.pid;
+  private readonly started = new Date();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly config: WorkerConfig,
+    private readonly store: Store,
+    private readonly redis: Redis,
+    private readonly registry: JobClassRegistry,
+    private readonly workers: WorkerRegistry,
+    private readonly bullWorker: Worker,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
+    const registry = await JobClassRegistry.load(config.jobClassPackages);
+    const store = await Store.open(config.mongodbUrl);
+    const redis = createRedis(config.redisUrl);
+    const host = { hostname: hostname(), pid: process.pid };
+    const recorder = new RunRecorder(store, registry, host, logger);
+    // BullMQ does not close a connection it was given: stop() disconnects this one.
+    const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => recorder.process(job, signal), {
+      connection: redis,
+      prefix: config.queuePrefix,
+      concurrency: config.workerConcurrency,
+      settings: { repeatStrategy: apschedulerRepeatStrategy },
+    });
+    bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
+    const worker = new TickworkWorker(
+      config,
+      store,
+      redis,
+      registry,
+      new WorkerRegistry(redis, config.queuePrefix),
+      bullWorker,
+      logger,
+    );
+    await bullWorker.waitUntilReady();
+    await worker.beat();
+    worker.heartbeat = setInterval(() => {
+      worker.beat().catch((err) => logger.warn({ err }, 'heartbeat failed'));
+    }, config.workerHeartbeatSec * 1000);
+    worker.heartbeat.unref();
+    logger.info(
+      { hostname: worker.hostname, pid: worker.pid, worker_id: worker.id, job_classes: registry.metaInfo().length },
+      `worker started on ${worker.hostname} with pid ${worker.pid}`,
+    );
+    return worker;
+  }
+
+  private async beat(): Promise<void> {
+    await this.workers.publish(
+      {
+        worker_id: this.id,
+        hostname: this.hostname,
+        pid: this.pid,
+        started: this.started.toISOString(),
+        concurrency: this.config.workerConcurrency,
+        running: Object.keys((this.bullWorker as unknown as { jobsInProgress?: object }).jobsInProgress ?? {}).length,
+        job_classes: this.registry.metaInfo(),
+        last_heartbeat: new Date().toISOString(),
+      },
+      this.config.workerHeartbeatSec * 3000,
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.bullWorker.close();
+    await this.workers.remove(this.id).catch(() => undefined);
+    this.redis.disconnect();
+    await this.store.close();
+    this.logger.info('worker stopped');
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Tickwork's configuration, read from the environment and validated once at start. Every error names the
+ * variable. `.env.example` at the repository root lists the same variables with their defaults.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  mongodbUrl: string | undefined;
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  timezone: string;
+  jobClassPackages: string[];
+  workers: number;
+  workerConcurrency: number;
+  jobMaxInstances: number;
+  jobMisfireGraceSec: number;
+  jobCoalesce: boolean;
+  sessionSecret: string | undefined;
+  adminUsername: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: string;
+  reconcileIntervalSec: number;
+  workerHeartbeatSec: number;
+  seedDemoJob: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function url(env: Env, name: string, schemes: string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a URL');
+  }
+  if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const timezone = text(env, 'TIMEZONE', 'UTC');
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new ConfigError('TIMEZONE', `unknown IANA time zone ${JSON.stringify(timezone)}`);
+  }
+  const logLevel = text(env, 'LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const queuePrefix = text(env, 'QUEUE_PREFIX', 'tickwork');
+  if (!/^[A-Za-z0-9_{}.-]+$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
+  }
+  const sessionSecret = optional(env, 'SESSION_SECRET');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
+  }
+  return {
+    host: text(env, 'HOST', '127.0.0.1'),
+    port: integer(env, 'PORT', 8888, 0, 65535),
+    mongodbUrl: url(env, 'MONGODB_URL', ['mongodb', 'mongodb+srv']),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    queuePrefix,
+    timezone,
+    jobClassPackages: text(env, 'JOB_CLASS_PACKAGES', '@tickwork/sample-jobs')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    workers: integer(env, 'WORKERS', 1, 0, 64),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 10, 1, 1000),
+    jobMaxInstances: integer(env, 'JOB_MAX_INSTANCES', 3, 1, 10_000),
+    jobMisfireGraceSec: integer(env, 'JOB_MISFIRE_GRACE_SEC', 3600, 0, 31_536_000),
+    jobCoalesce: boolean(env, 'JOB_COALESCE', true),
+    sessionSecret,
+    adminUsername: optional(env, 'ADMIN_USERNAME'),
+    adminPassword: optional(env, 'ADMIN_PASSWORD'),
+    logLevel,
+    reconcileIntervalSec: integer(env, 'RECONCILE_INTERVAL_SEC', 30, 1, 86_400),
+    workerHeartbeatSec: integer(env, 'WORKER_HEARTBEAT_SEC', 10, 1, 3600),
+    seedDemoJob: boolean(env, 'SEED_DEMO_JOB', false),
+  };
+}
+
+/** Like loadConfig, but a missing MongoDB or Redis URL is an error: for processes that connect. */
+export function loadServiceConfig(env: Env = process.env): Config & { mongodbUrl: string; redisUrl: string } {
+  const config = loadConfig(env);
+  if (!config.mongodbUrl) throw new ConfigError('MONGODB_URL', 'is required (npm start provides one when unset)');
+  if (!config.redisUrl) throw new ConfigError('REDIS_URL', 'is required (npm start provides one when unset)');
+  return config as Config & { mongodbUrl: string; redisUrl: string };
+}

@@ -1,0 +1,84 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '@tickwork/config';
+import { spawnService, stopChild, waitUntil } from './child-process.js';
+import { linePrinter } from './line-printer.js';
+import { provideMongo, type ProvidedService } from './mongo-service.js';
+import { LOCAL_DIR, REPO_ROOT } from './paths.js';
+import { provideRedis } from './redis-service.js';
+
+/** A MongoDB URL with a database name: ours when we provide the server, the user's when they gave one. */
+function withDatabase(service: ProvidedService, name: string): string {
+  return service.source === 'MONGODB_URL' ? service.url : `${service.url}/${name}`;
+}
+
+/**
+ * `npm start`: provides MongoDB-wire and Redis when none are configured, starts the API and WORKERS worker
+ * processes with prefixed logs, and on SIGINT/SIGTERM stops every child and every service it started.
+ */
+export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tickwork: configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const say = linePrinter('tickwork');
+  const services: ProvidedService[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    await Promise.all(children.map((child) => stopChild(child)));
+    for (const service of services.reverse()) await service.stop().catch(() => undefined);
+    say('stopped');
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+
+  try {
+    const mongo = await provideMongo(env, {
+      dataDir: join(LOCAL_DIR, 'data', 'mongo'),
+      ferretDbBackend: env.FERRETDB_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite',
+      postgresqlUrl: env.FERRETDB_POSTGRESQL_URL,
+      log: linePrinter('mongo'),
+    });
+    services.push(mongo);
+    say(`MongoDB-wire: ${mongo.source} at ${mongo.url}`);
+    const redis = await provideRedis(env, linePrinter('redis'));
+    services.push(redis);
+    say(`Redis: ${redis.source} at ${redis.url}`);
+
+    const childEnv = {
+      ...env,
+      MONGODB_URL: withDatabase(mongo, 'tickwork'),
+      REDIS_URL: redis.url,
+      SEED_DEMO_JOB: env.SEED_DEMO_JOB ?? 'true',
+    };
+    const launch = (name: string, script: string) => {
+      const child = spawnService(process.execPath, [join(REPO_ROOT, script)], linePrinter(name), { env: childEnv });
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        say(`${name} exited (${signal ?? `code ${code}`}); stopping everything`);
+        void stopAll(1);
+      });
+      children.push(child);
+    };
+    launch('api', 'apps/api/dist/server.js');
+    for (let i = 1; i <= config.workers; i++) launch(`worker-${i}`, 'apps/worker/dist/main.js');
+
+    const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    await waitUntil('the API', async () => (await fetch(`${base}/api/v1/jobs`)).ok, 60_000);
+    say(`Tickwork is up: ${base} (API at ${base}/api/v1/jobs). Ctrl-C stops it.`);
+  } catch (err) {
+    say(`could not start: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { type Log, spawnService, stopChild, waitUntil } from './child-process.js';
+import { freePort } from './free-port.js';
+import type { ProvidedService } from './mongo-service.js';
+import { which } from './which.js';
+
+export async function redisAnswersPing(url: string): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Redis: REDIS_URL when set; else 127.0.0.1:6379 when it answers; else `redis-server` from PATH on a free
+ * port with a temp directory.
+ */
+export async function provideRedis(env: NodeJS.ProcessEnv, log: Log): Promise<ProvidedService> {
+  if (env.REDIS_URL) return { url: env.REDIS_URL, source: 'REDIS_URL', stop: async () => {} };
+  const local = 'redis://127.0.0.1:6379';
+  if (await redisAnswersPing(local)) return { url: local, source: 'redis on 127.0.0.1:6379', stop: async () => {} };
+
+  const server = which('redis-server', ['/usr/sbin', '/usr/local/bin']);
+  if (!server) {
+    throw new Error(
+      'No Redis available: set REDIS_URL, start Redis on 127.0.0.1:6379, ' +
+        'install it (apt-get install redis-server), or run `docker compose up redis`',
+    );
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tickwork-redis-'));
+  const child = spawnService(
+    server,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    log,
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitUntil('redis-server', () => redisAnswersPing(url), 30_000);
+  return {
+    url,
+    source: 'redis-server',
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { type JobDefinition, schedulePattern } from '@tickwork/domain';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
+
+export interface ReconcileReport {
+  upserted: number;
+  removed: number;
+  unchanged: number;
+}
+
+/**
+ * Keeps BullMQ's job schedulers an exact mirror of the active jobs in MongoDB: one scheduler per active
+ * job, none for paused or deleted ones. Pause removes the scheduler (BullMQ has no per-scheduler pause).
+ */
+export class SchedulerMirror {
+  constructor(
+    private readonly queue: Queue,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async upsert(job: JobDefinition): Promise<void> {
+    if (job.paused) {
+      await this.remove(job.job_id);
+      return;
+    }
+    const data: ScheduledRunData = { job_id: job.job_id };
+    await this.queue.upsertJobScheduler(
+      schedulerIdFor(job.job_id),
+      { pattern: schedulePattern(job), tz: job.timezone },
+      { name: SCHEDULED_RUN, data, opts: { removeOnComplete: true, removeOnFail: 1000 } },
+    );
+  }
+
+  async remove(jobId: string): Promise<void> {
+    await this.queue.removeJobScheduler(schedulerIdFor(jobId));
+  }
+
+  /** The next fire BullMQ holds for a job's scheduler, or null when it has none. */
+  async nextFire(jobId: string): Promise<number | null> {
+    const scheduler = await this.queue.getJobScheduler(schedulerIdFor(jobId));
+    return scheduler?.next ?? null;
+  }
+
+  /**
+   * Upserts what is missing or different and removes schedulers with no active job. Several API processes
+   * may call this at once: a Redis lock lets one do it, and upserting only on a difference avoids the
+   * boot-time upsert storms that have stalled BullMQ schedulers. Returns null when another holds the lock.
+   */
+  async reconcile(activeJobs: readonly JobDefinition[], lockMs = 30_000): Promise<ReconcileReport | null> {
+    const lockKey = `${this.prefix}:reconcile-lock`;
+    const token = `${process.pid}-${Math.random()}`;
+    if ((await this.redis.set(lockKey, token, 'PX', lockMs, 'NX')) !== 'OK') return null;
+    try {
+      const existing = new Map<string, { pattern?: string | null; tz?: string | null }>();
+      for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
+        existing.set(scheduler.key, { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null });
+      }
+      const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0 };
+      const wanted = new Set<string>();
+      for (const job of activeJobs) {
+        const id = schedulerIdFor(job.job_id);
+        wanted.add(id);
+        const have = existing.get(id);
+        if (have && have.pattern === schedulePattern(job) && have.tz === job.timezone) {
+          report.unchanged++;
+          continue;
+        }
+        await this.upsert(job);
+        report.upserted++;
+      }
+      for (const id of existing.keys()) {
+        if (wanted.has(id) || jobIdOfScheduler(id) === null) continue;
+        await this.queue.removeJobScheduler(id);
+        report.removed++;
+      }
+      return report;
+    } finally {
+      // Release only our own lock: compare-and-delete in one step.
+      await this.redis.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        lockKey,
+        token,
+      );
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+
+/** What a live worker publishes about itself. */
+export interface WorkerInfo {
+  worker_id: string;
+  hostname: string;
+  pid: number;
+  started: string;
+  concurrency: number;
+  running: number;
+  job_classes: Array<{
+    job_class_string: string;
+    notes: string;
+    arguments: Array<{ type: string; description: string }>;
+    example_arguments: string;
+  }>;
+  last_heartbeat: string;
+}
+
+/**
+ * Live workers, kept in Redis: each worker refreshes its own key, which expires when it stops refreshing,
+ * so a dead worker disappears on its own after the TTL.
+ */
+export class WorkerRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(workerId: string): string {
+    return `${this.prefix}:workers:${workerId}`;
+  }
+
+  async publish(info: WorkerInfo, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key(info.worker_id), JSON.stringify(info), 'PX', ttlMs);
+  }
+
+  async remove(workerId: string): Promise<void> {
+    await this.redis.del(this.key(workerId));
+  }
+
+  async list(): Promise<WorkerInfo[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.key('*'), 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys);
+    return values
+      .filter((v): v is string => v !== null)
+      .map((v) => JSON.parse(v) as WorkerInfo)
+      .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.pid - b.pid);
+  }
+}

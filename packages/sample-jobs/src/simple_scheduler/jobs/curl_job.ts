@@ -1,0 +1,23 @@
+import { JobBase } from '@tickwork/sdk';
+
+/** Sends an HTTP request and returns the response body. */
+export class CurlJob extends JobBase {
+  static override metaInfo() {
+    return {
+      notes: 'Sends an HTTP request to a URL. The result is the response body.',
+      arguments: [
+        { type: 'string', description: 'URL, e.g. https://example.com/health' },
+        { type: 'string', description: 'HTTP method: GET, POST, PUT, DELETE (default GET)' },
+      ],
+      example_arguments: '["http://localhost:8888/api/v1/jobs", "GET"]',
+    };
+  }
+
+  async run(url: unknown, method: unknown = 'GET'): Promise<string> {
+    if (typeof url !== 'string') throw new Error('CurlJob needs a URL as its first argument');
+    const response = await fetch(url, { method: String(method).toUpperCase(), signal: this.signal });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${String(method).toUpperCase()} ${url} answered ${response.status}: ${body}`);
+    return body;
+  }
+}

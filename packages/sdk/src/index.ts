@@ -1,0 +1,2 @@
+export * from './job-base.js';
+export * from './job-class-registry.js';

@@ -1,0 +1,66 @@
+/** One argument a job class documents, as ndscheduler's meta_info lists them. */
+export interface JobArgumentInfo {
+  type: string;
+  description: string;
+}
+
+/** What GET /api/v1/job-classes shows of a class (ndscheduler's `meta_info()`). */
+export interface JobMetaInfo {
+  job_class_string: string;
+  notes: string;
+  arguments: JobArgumentInfo[];
+  example_arguments: string;
+}
+
+/** A logger handed to a run; lines end up with the execution. */
+export interface JobLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface JobContext {
+  /** Aborted when the run is stopped or times out: long work should listen and give up. */
+  signal: AbortSignal;
+  logger: JobLogger;
+}
+
+const silentLogger: JobLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The base of every job class. A worker constructs one per run with the job and execution ids and calls
+ * `run(...pub_args)`; the return value (sync or async, JSON-serialisable) becomes the execution's result.
+ */
+export abstract class JobBase {
+  readonly signal: AbortSignal;
+  readonly logger: JobLogger;
+
+  constructor(
+    readonly jobId: string,
+    readonly executionId: string,
+    context?: Partial<JobContext>,
+  ) {
+    this.signal = context?.signal ?? new AbortController().signal;
+    this.logger = context?.logger ?? silentLogger;
+  }
+
+  abstract run(...args: unknown[]): unknown;
+
+  /** Notes and argument help for the UI; `job_class_string` is filled in by the registry. */
+  static metaInfo(): Omit<JobMetaInfo, 'job_class_string'> {
+    return { notes: '', arguments: [], example_arguments: '' };
+  }
+}
+
+export type JobClass = (new (jobId: string, executionId: string, context?: Partial<JobContext>) => JobBase) & {
+  metaInfo(): Omit<JobMetaInfo, 'job_class_string'>;
+};
+
+/** Duck-typed, so a job package built against another copy of this SDK still qualifies. */
+export function isJobClass(value: unknown): value is JobClass {
+  return (
+    typeof value === 'function' &&
+    typeof (value as { prototype?: { run?: unknown } }).prototype?.run === 'function' &&
+    typeof (value as { metaInfo?: unknown }).metaInfo === 'function'
+  );
+}

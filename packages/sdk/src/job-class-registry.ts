@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isJobClass, type JobClass, type JobMetaInfo } from './job-base.js';
+
+export class JobClassNotFoundError extends Error {
+  constructor(jobClassString: string, packages: readonly string[]) {
+    super(`No job class ${JSON.stringify(jobClassString)} in JOB_CLASS_PACKAGES (${packages.join(', ')})`);
+    this.name = 'JobClassNotFoundError';
+  }
+}
+
+/**
+ * Maps dotted `job_class_string`s to job classes. Each JOB_CLASS_PACKAGES entry is a module (a package
+ * name, or a path to a file); the dotted string is the path through its exports, so a package exporting
+ * `{ reports: { DailyReport } }` offers `reports.DailyReport`. The first package that has the path wins.
+ */
+export class JobClassRegistry {
+  private constructor(
+    private readonly classes: Map<string, JobClass>,
+    readonly packages: readonly string[],
+  ) {}
+
+  static async load(packages: readonly string[], baseDir = process.cwd()): Promise<JobClassRegistry> {
+    const classes = new Map<string, JobClass>();
+    for (const specifier of packages) {
+      const target =
+        specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(baseDir, specifier)).href : specifier;
+      const exports = (await import(target)) as Record<string, unknown>;
+      collect(exports, [], classes, new Set());
+    }
+    return new JobClassRegistry(classes, packages);
+  }
+
+  resolve(jobClassString: string): JobClass {
+    const cls = this.classes.get(jobClassString);
+    if (!cls) throw new JobClassNotFoundError(jobClassString, this.packages);
+    return cls;
+  }
+
+  metaInfo(): JobMetaInfo[] {
+    return [...this.classes].map(([job_class_string, cls]) => ({ ...cls.metaInfo(), job_class_string }));
+  }
+}
+
+function collect(value: unknown, path: string[], into: Map<string, JobClass>, seen: Set<unknown>): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) return;
+  seen.add(value);
+  if (isJobClass(value)) {
+    const key = path.join('.');
+    if (key && !into.has(key)) into.set(key, value);
+    return;
+  }
+  if (typeof value === 'function' || path.length > 8) return;
+  for (const [name, child] of Object.entries(value)) {
+    if (name === 'default') continue;
+    collect(child, [...path, name], into, seen);
+  }
+}

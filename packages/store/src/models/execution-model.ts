@@ -1,0 +1,59 @@
+import type { ExecutionState } from '@tickwork/domain';
+import { type Connection, type Model, Schema } from 'mongoose';
+
+/** The job as it was when the run was recorded: ndscheduler shows this inside each execution. */
+export interface ExecutionJobSnapshot {
+  job_id: string;
+  name: string;
+  job_class_string: string;
+  pub_args: unknown[];
+  month: string;
+  day: string;
+  week: string;
+  day_of_week: string;
+  hour: string;
+  minute: string;
+  second: string;
+  timezone: string;
+}
+
+export interface ExecutionDocument {
+  _id: string;
+  job_id: string;
+  /** One record per fire: `<job_id>@<fire ms>` for scheduled runs, `manual@<execution_id>` for run-now. */
+  fire_key: string;
+  state: ExecutionState;
+  hostname: string;
+  pid: number;
+  task_id: string;
+  description: string;
+  result: string;
+  scheduled_time: Date;
+  updated_time: Date;
+  job: ExecutionJobSnapshot;
+}
+
+const executionSchema = new Schema<ExecutionDocument>(
+  {
+    _id: { type: String, required: true },
+    job_id: { type: String, required: true },
+    fire_key: { type: String, required: true },
+    state: { type: String, required: true },
+    hostname: { type: String, default: '' },
+    pid: { type: Number, default: -1 },
+    task_id: { type: String, default: '' },
+    description: { type: String, default: '' },
+    result: { type: String, default: '' },
+    scheduled_time: { type: Date, required: true },
+    updated_time: { type: Date, required: true },
+    job: { type: Schema.Types.Mixed, required: true },
+  },
+  { collection: 'executions', versionKey: false, minimize: false },
+);
+executionSchema.index({ fire_key: 1 }, { unique: true });
+executionSchema.index({ scheduled_time: 1 });
+executionSchema.index({ job_id: 1, state: 1 });
+
+export function executionModel(connection: Connection): Model<ExecutionDocument> {
+  return connection.model<ExecutionDocument>('Execution', executionSchema);
+}

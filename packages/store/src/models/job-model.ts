@@ -1,0 +1,45 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+
+export interface JobDocument {
+  _id: string;
+  name: string;
+  job_class_string: string;
+  pub_args: unknown[];
+  month: string;
+  day: string;
+  week: string;
+  day_of_week: string;
+  hour: string;
+  minute: string;
+  second: string;
+  timezone: string;
+  paused: boolean;
+  created_time: Date;
+  updated_time: Date;
+}
+
+const jobSchema = new Schema<JobDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    job_class_string: { type: String, required: true },
+    pub_args: { type: [Schema.Types.Mixed], default: [] },
+    month: { type: String, required: true },
+    day: { type: String, required: true },
+    week: { type: String, required: true },
+    day_of_week: { type: String, required: true },
+    hour: { type: String, required: true },
+    minute: { type: String, required: true },
+    second: { type: String, required: true },
+    timezone: { type: String, required: true },
+    paused: { type: Boolean, required: true, default: false },
+    created_time: { type: Date, required: true },
+    updated_time: { type: Date, required: true },
+  },
+  { collection: 'jobs', versionKey: false, minimize: false },
+);
+jobSchema.index({ paused: 1 });
+
+export function jobModel(connection: Connection): Model<JobDocument> {
+  return connection.model<JobDocument>('Job', jobSchema);
+}

@@ -1,0 +1,67 @@
+import type { JobDefinition } from '@tickwork/domain';
+import type { Model } from 'mongoose';
+import type { JobDocument } from '../models/job-model.js';
+
+function toDefinition(doc: JobDocument): JobDefinition {
+  return {
+    job_id: doc._id,
+    name: doc.name,
+    job_class_string: doc.job_class_string,
+    pub_args: doc.pub_args ?? [],
+    month: doc.month,
+    day: doc.day,
+    week: doc.week,
+    day_of_week: doc.day_of_week,
+    hour: doc.hour,
+    minute: doc.minute,
+    second: doc.second,
+    timezone: doc.timezone,
+    paused: doc.paused,
+  };
+}
+
+export class JobRepository {
+  constructor(private readonly model: Model<JobDocument>) {}
+
+  async insert(job: JobDefinition): Promise<void> {
+    const now = new Date();
+    const { job_id, ...rest } = job;
+    await this.model.create({ _id: job_id, ...rest, created_time: now, updated_time: now });
+  }
+
+  async get(jobId: string): Promise<JobDefinition | null> {
+    const doc = await this.model.findById(jobId).lean<JobDocument>();
+    return doc ? toDefinition(doc) : null;
+  }
+
+  async list(): Promise<JobDefinition[]> {
+    const docs = await this.model.find().sort({ created_time: 1, _id: 1 }).lean<JobDocument[]>();
+    return docs.map(toDefinition);
+  }
+
+  async listActive(): Promise<JobDefinition[]> {
+    const docs = await this.model.find({ paused: false }).lean<JobDocument[]>();
+    return docs.map(toDefinition);
+  }
+
+  async count(): Promise<number> {
+    return this.model.countDocuments();
+  }
+
+  /** Replaces the stored definition; false when the job is gone. */
+  async replace(job: JobDefinition): Promise<boolean> {
+    const { job_id, ...rest } = job;
+    const result = await this.model.updateOne({ _id: job_id }, { $set: { ...rest, updated_time: new Date() } });
+    return result.matchedCount === 1;
+  }
+
+  async setPaused(jobId: string, paused: boolean): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: jobId }, { $set: { paused, updated_time: new Date() } });
+    return result.matchedCount === 1;
+  }
+
+  async delete(jobId: string): Promise<boolean> {
+    const result = await this.model.deleteOne({ _id: jobId });
+    return result.deletedCount === 1;
+  }
+}

@@ -1,0 +1,53 @@
+import mongoose, { type Connection } from 'mongoose';
+import { auditLogModel } from './models/audit-log-model.js';
+import { executionModel } from './models/execution-model.js';
+import { jobModel } from './models/job-model.js';
+import { AuditLogRepository } from './repositories/audit-log-repository.js';
+import { ExecutionRepository } from './repositories/execution-repository.js';
+import { JobRepository } from './repositories/job-repository.js';
+
+/** MongoDB, the source of truth: one connection and a repository per collection. */
+export class Store {
+  private constructor(
+    readonly connection: Connection,
+    readonly jobs: JobRepository,
+    readonly executions: ExecutionRepository,
+    readonly auditLogs: AuditLogRepository,
+  ) {}
+
+  /**
+   * Connects and creates the indexes, awaiting them: mongoose would otherwise swallow an index that the
+   * server rejects, and the unique fire index is what keeps runs once per fire.
+   */
+  static async open(url: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<Store> {
+    const connection = mongoose.createConnection(url, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      autoIndex: false,
+      autoCreate: false,
+    });
+    await connection.asPromise();
+    const jobs = jobModel(connection);
+    const executions = executionModel(connection);
+    const auditLogs = auditLogModel(connection);
+    for (const model of [jobs, executions, auditLogs]) {
+      await model.createCollection().catch((err: { codeName?: string }) => {
+        if (err.codeName !== 'NamespaceExists') throw err;
+      });
+      await model.createIndexes();
+    }
+    return new Store(
+      connection,
+      new JobRepository(jobs),
+      new ExecutionRepository(executions),
+      new AuditLogRepository(auditLogs),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.db?.admin().ping();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './running-stack.js';
+export * from './test-environment.js';
+export * from './wait-for.js';

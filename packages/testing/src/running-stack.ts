@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildApp } from '@tickwork/api';
+import { REPO_ROOT } from '@tickwork/local-services';
+import { TickworkWorker } from '@tickwork/worker';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { TestEnvironment } from './test-environment.js';
+import { waitFor } from './wait-for.js';
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export interface ApiClient {
+  base: string;
+  app: FastifyInstance;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
+  body: any;
+  text: string;
+}
+
+/** The real API, listening on a free loopback port, closed at teardown. */
+export async function startApi(t: Teardown, environment: TestEnvironment): Promise<ApiClient> {
+  const app = await buildApp(environment.config, { logger: { level: 'error' } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => app.close());
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    base,
+    app,
+    async request(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(base + path, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: tests see the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+  };
+}
+
+/** A worker inside the test process (fast to start), stopped at teardown. */
+export async function startWorker(t: Teardown, environment: TestEnvironment): Promise<TickworkWorker> {
+  const worker = await TickworkWorker.start(environment.config, pino({ level: 'error' }));
+  t.teardown(() => worker.stop());
+  return worker;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  output: string[];
+}
+
+/** A real worker process (node apps/worker/dist/main.js), ready once it logs its start; killed at teardown. */
+export async function spawnWorker(
+  t: Teardown,
+  environment: TestEnvironment,
+  extraEnv: Record<string, string> = {},
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/worker/dist/main.js')], {
+    env: { ...process.env, ...environment.env, LOG_LEVEL: 'info', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => output.push(l));
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  await waitFor(
+    'the worker process to start',
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker exited: ${output.join('\n')}`);
+      return output.some((l) => l.includes('worker started'));
+    },
+    30_000,
+  );
+  return { child, pid: child.pid as number, output };
+}
