@@ -1,1 +1,8 @@
+// The plugins' `declare module 'fastify'` augmentations (app.store, app.runQueue, ...) reach users of this
+// package only if their files are part of its declarations: hence these imports.
+import './plugins/app/job-service.js';
+import './plugins/app/queue.js';
+import './plugins/app/reconciler.js';
+import './plugins/app/store.js';
+
 export { type ApiConfig, buildApp } from './app.js';

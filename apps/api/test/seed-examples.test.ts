@@ -28,16 +28,16 @@ let firstJobId = '';
 
 t.test('"Run it NOW": curl -X POST localhost/api/v1/jobs with the documented body', async (t) => {
   const out = await curl([
-      '--silent',
-      '-X',
-      'POST',
-      `${host}/api/v1/jobs`,
-      '--header',
-      'Content-Type:application/json',
-      '-d',
-      '{"job_class_string": "simple_scheduler.jobs.sample_job.AwesomeJob", "name": "My first job", "minute": "*/1", "pub_args": ["arg1", 2]}',
-      '--write-out',
-      '\n%{http_code}',
+    '--silent',
+    '-X',
+    'POST',
+    `${host}/api/v1/jobs`,
+    '--header',
+    'Content-Type:application/json',
+    '-d',
+    '{"job_class_string": "simple_scheduler.jobs.sample_job.AwesomeJob", "name": "My first job", "minute": "*/1", "pub_args": ["arg1", 2]}',
+    '--write-out',
+    '\n%{http_code}',
   ]);
   const [body, status] = out.split('\n');
   t.equal(status, '201');
@@ -163,7 +163,9 @@ t.test('$.ajax GET /api/v1/logs?time_range_end=&time_range_start= → {logs}', a
   const end = new Date(Date.now() + 60 * 1000).toISOString();
   const res = await api.request('GET', `/api/v1/logs?time_range_end=${end}&time_range_start=${start}`);
   t.equal(res.status, 200);
-  const events = res.body.logs.filter((l: { job_id: string }) => l.job_id === cleanApnsId).map((l: { event: string }) => l.event);
+  const events = res.body.logs
+    .filter((l: { job_id: string }) => l.job_id === cleanApnsId)
+    .map((l: { event: string }) => l.event);
   t.same(events, ['custom_run', 'resumed', 'paused', 'modified', 'added'], 'newest first');
   t.match(res.body.logs[0], {
     job_id: cleanApnsId,

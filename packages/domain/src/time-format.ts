@@ -14,8 +14,7 @@ export function formatTime(instantMs: number, timeZone = 'UTC'): string {
   return `${wall}000${sign}${hh}:${mm}`;
 }
 
-const ISO_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * Parses an ISO-8601 date or date-time; one without an offset is read as UTC. Returns null when the text

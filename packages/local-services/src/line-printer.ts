@@ -14,7 +14,15 @@ export function linePrinter(name: string, width = 9): (line: string) => void {
 function pretty(line: string): string {
   if (!line.startsWith('{')) return line;
   try {
-    const { time, level, msg, pid: _pid, hostname: _host, app: _app, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const {
+      time,
+      level,
+      msg,
+      pid: _pid,
+      hostname: _host,
+      app: _app,
+      ...rest
+    } = JSON.parse(line) as Record<string, unknown>;
     const when = typeof time === 'number' ? new Date(time).toISOString().slice(11, 23) : '';
     const details = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
     return `${when} ${LEVELS[level as number] ?? level} ${msg ?? ''}${details}`;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@tickwork/config';
 import { spawnService, stopChild, waitUntil } from './child-process.js';
 import { linePrinter } from './line-printer.js';
-import { provideMongo, type ProvidedService } from './mongo-service.js';
+import { type ProvidedService, provideMongo } from './mongo-service.js';
 import { LOCAL_DIR, REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
 
@@ -45,7 +45,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
 
   try {
     const mongo = await provideMongo(env, {
-      dataDir: join(LOCAL_DIR, 'data', 'mongo'),
+      dataDir: join(env.TICKWORK_DATA_DIR ?? join(LOCAL_DIR, 'data'), 'mongo'),
       ferretDbBackend: env.FERRETDB_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite',
       postgresqlUrl: env.FERRETDB_POSTGRESQL_URL,
       log: linePrinter('mongo'),

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { linePrinter } from './line-printer.js';
-import { provideMongo, type ProvidedService } from './mongo-service.js';
+import { type ProvidedService, provideMongo } from './mongo-service.js';
 import { REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
 

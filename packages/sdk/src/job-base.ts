@@ -52,7 +52,11 @@ export abstract class JobBase {
   }
 }
 
-export type JobClass = (new (jobId: string, executionId: string, context?: Partial<JobContext>) => JobBase) & {
+export type JobClass = (new (
+  jobId: string,
+  executionId: string,
+  context?: Partial<JobContext>,
+) => JobBase) & {
   metaInfo(): Omit<JobMetaInfo, 'job_class_string'>;
 };
 

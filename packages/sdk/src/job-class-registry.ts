@@ -24,7 +24,9 @@ export class JobClassRegistry {
     const classes = new Map<string, JobClass>();
     for (const specifier of packages) {
       const target =
-        specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(baseDir, specifier)).href : specifier;
+        specifier.startsWith('.') || isAbsolute(specifier)
+          ? pathToFileURL(resolve(baseDir, specifier)).href
+          : specifier;
       const exports = (await import(target)) as Record<string, unknown>;
       collect(exports, [], classes, new Set());
     }

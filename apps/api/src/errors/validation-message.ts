@@ -2,7 +2,8 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 
 /** One ajv error as a sentence that names the field: "name must be string", "job_class_string is required". */
 export function validationMessage(errors: FastifySchemaValidationError[], context: string | undefined): string {
-  const first = errors[0];
+  // A failed union reports each branch first; the union's own error says what was wanted.
+  const first = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === errors[0]?.instancePath) ?? errors[0];
   if (!first) return 'incorrect parameters';
   const params = first.params as Record<string, unknown>;
   const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');

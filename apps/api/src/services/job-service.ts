@@ -19,7 +19,8 @@ import { ApiError } from '../errors/api-error.js';
 import { jobView } from '../views/job-view.js';
 
 export function assertId(value: string, name: 'job_id' | 'execution_id'): void {
-  if (!isId(value)) throw ApiError.badRequest(`Invalid ${name}: ${JSON.stringify(value)} is not 32 lowercase hex digits`);
+  if (!isId(value))
+    throw ApiError.badRequest(`Invalid ${name}: ${JSON.stringify(value)} is not 32 lowercase hex digits`);
 }
 
 /**

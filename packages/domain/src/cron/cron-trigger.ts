@@ -1,4 +1,4 @@
-import { CronField, wallParts, type WallParts } from './cron-field.js';
+import { CronField, type WallParts, wallParts } from './cron-field.js';
 import type { FieldName } from './expressions.js';
 import { fromInstant, localize, type ZonedTime } from './zoned-time.js';
 

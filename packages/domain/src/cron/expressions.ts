@@ -65,7 +65,7 @@ export class AllExpression implements CronExpression {
   nextValue(field: FieldView): number | null {
     const min = field.min();
     const start = Math.max(field.value(), min);
-    const next = this.step ? start + (((this.step - (start - min)) % this.step) + this.step) % this.step : start;
+    const next = this.step ? start + ((((this.step - (start - min)) % this.step) + this.step) % this.step) : start;
     return next <= field.max() ? next : null;
   }
 
@@ -215,7 +215,11 @@ const range: CompilerEntry = {
 /** Which expression kinds each field accepts, in APScheduler's order of trial. */
 export const COMPILERS: Record<FieldName, readonly CompilerEntry[]> = {
   year: [all, range],
-  month: [all, range, { pattern: MonthRangeExpression.pattern, compile: (m) => new MonthRangeExpression(m[1] as string, m[2]) }],
+  month: [
+    all,
+    range,
+    { pattern: MonthRangeExpression.pattern, compile: (m) => new MonthRangeExpression(m[1] as string, m[2]) },
+  ],
   day: [
     all,
     range,

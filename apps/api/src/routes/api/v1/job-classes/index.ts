@@ -6,7 +6,8 @@ const jobClasses: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', async () => {
     const merged = new Map<string, WorkerInfo['job_classes'][number]>();
     for (const worker of await app.workerRegistry.list()) {
-      for (const cls of worker.job_classes) if (!merged.has(cls.job_class_string)) merged.set(cls.job_class_string, cls);
+      for (const cls of worker.job_classes)
+        if (!merged.has(cls.job_class_string)) merged.set(cls.job_class_string, cls);
     }
     return { job_classes: [...merged.values()].sort((a, b) => a.job_class_string.localeCompare(b.job_class_string)) };
   });

@@ -1,0 +1,82 @@
+// The scheduler mirror heals from MongoDB: a flushed Redis, a missing scheduler, a stale pattern or an
+// orphan scheduler are all put right by a reconcile pass, without restarting anything.
+import { SCHEDULED_RUN, schedulerIdFor } from '@tickwork/queue';
+import { startApi, testEnvironment } from '@tickwork/testing';
+import t from 'tap';
+
+const environment = testEnvironment(t);
+const api = await startApi(t, environment);
+const queue = api.app.runQueue;
+
+async function schedulerIds(): Promise<string[]> {
+  return (await queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
+}
+
+t.test('reconcile restores lost schedulers and removes orphans; paused jobs get none', async (t) => {
+  const ids: string[] = [];
+  for (const minute of ['1', '2', '3']) {
+    const res = await api.request('POST', '/api/v1/jobs', { name: minute, job_class_string: 'a.B', minute });
+    ids.push(res.body.job_id);
+  }
+  await api.request('PATCH', `/api/v1/jobs/${ids[2]}`);
+  const expected = [schedulerIdFor(ids[0] as string), schedulerIdFor(ids[1] as string)].sort();
+  t.same(await schedulerIds(), expected);
+
+  // Lose one scheduler, corrupt another, add an orphan.
+  await queue.removeJobScheduler(schedulerIdFor(ids[0] as string));
+  await queue.upsertJobScheduler(
+    schedulerIdFor(ids[1] as string),
+    {
+      pattern: JSON.stringify({
+        month: '*',
+        day: '*',
+        week: '*',
+        day_of_week: '*',
+        hour: '*',
+        minute: '59',
+        second: '0',
+      }),
+      tz: 'UTC',
+    },
+    { name: SCHEDULED_RUN, data: { job_id: ids[1] } },
+  );
+  await queue.upsertJobScheduler(
+    schedulerIdFor('f'.repeat(32)),
+    {
+      pattern: JSON.stringify({
+        month: '*',
+        day: '*',
+        week: '*',
+        day_of_week: '*',
+        hour: '*',
+        minute: '5',
+        second: '0',
+      }),
+      tz: 'UTC',
+    },
+    { name: SCHEDULED_RUN, data: { job_id: 'f'.repeat(32) } },
+  );
+
+  await api.app.reconcileSchedulers();
+  t.same(await schedulerIds(), expected);
+  const repaired = await queue.getJobScheduler(schedulerIdFor(ids[1] as string));
+  t.equal(new Date(repaired?.next as number).getUTCMinutes(), 2, 'the stale pattern was replaced');
+});
+
+t.test('after FLUSHALL-like loss of every key, one pass brings every active job back', async (t) => {
+  const before = await schedulerIds();
+  const keys = await api.app.redis.keys(`${environment.config.queuePrefix}:*`);
+  if (keys.length) await api.app.redis.del(...keys);
+  t.same(await schedulerIds(), []);
+  await api.app.reconcileSchedulers();
+  t.same(await schedulerIds(), before);
+});
+
+t.test('a second process holding the reconcile lock makes this pass stand aside', async (t) => {
+  const lockKey = `${environment.config.queuePrefix}:reconcile-lock`;
+  await api.app.redis.set(lockKey, 'another-api', 'PX', 10_000);
+  const report = await api.app.schedulerMirror.reconcile([]);
+  t.equal(report, null, 'did nothing');
+  t.not((await schedulerIds()).length, 0, 'and removed nothing');
+  await api.app.redis.del(lockKey);
+});

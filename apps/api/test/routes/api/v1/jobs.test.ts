@@ -1,0 +1,152 @@
+import { schedulerIdFor } from '@tickwork/queue';
+import { startApi, testEnvironment } from '@tickwork/testing';
+import t from 'tap';
+
+const environment = testEnvironment(t);
+const api = await startApi(t, environment);
+const queue = api.app.runQueue;
+
+async function createJob(body: Record<string, unknown> = {}) {
+  const res = await api.request('POST', '/api/v1/jobs', {
+    name: 'job',
+    job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+    minute: '*/5',
+    ...body,
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.text}`);
+  return res.body.job_id as string;
+}
+
+t.test('a created job is mirrored as a BullMQ scheduler with its timezone', async (t) => {
+  const id = await createJob({ hour: '9', minute: '30', timezone: 'Europe/Berlin' });
+  const scheduler = await queue.getJobScheduler(schedulerIdFor(id));
+  t.equal(scheduler?.tz, 'Europe/Berlin');
+  const job = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.match(job, {
+    hour: '9',
+    minute: '30',
+    second: '0',
+    timezone: 'Europe/Berlin',
+    next_run_time: /T09:30:00\.000000\+0[12]:00$/,
+  });
+  t.equal(Date.parse(job.next_run_time), scheduler?.next, 'next_run_time is the fire BullMQ holds');
+});
+
+t.test('omitted cron fields come back filled in, as APScheduler does', async (t) => {
+  const id = await createJob({ minute: undefined, hour: '*/1' });
+  t.match((await api.request('GET', `/api/v1/jobs/${id}`)).body, {
+    month: '*',
+    day: '*',
+    week: '*',
+    day_of_week: '*',
+    hour: '*/1',
+    minute: '0',
+  });
+});
+
+t.test('PUT is visible to the next GET, replaces the schedule and keeps a paused job paused', async (t) => {
+  const id = await createJob();
+  t.equal((await api.request('PATCH', `/api/v1/jobs/${id}`)).status, 200);
+  const put = await api.request('PUT', `/api/v1/jobs/${id}`, { name: 'renamed', hour: '3', pub_args: [1] });
+  t.same(put.body, { job_id: id });
+  const job = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.match(job, { name: 'renamed', hour: '3', minute: '0', pub_args: [1], next_run_time: '' });
+  t.equal(await queue.getJobScheduler(schedulerIdFor(id)), undefined, 'still no scheduler while paused');
+});
+
+t.test('PUT of a schedule on an active job moves its scheduler', async (t) => {
+  const id = await createJob({ minute: '*/5' });
+  await api.request('PUT', `/api/v1/jobs/${id}`, { minute: '7', hour: '23' });
+  const scheduler = await queue.getJobScheduler(schedulerIdFor(id));
+  t.equal(new Date(scheduler?.next as number).toISOString().slice(11, 19), '23:07:00');
+});
+
+t.test('pause removes the scheduler, resume restores it, DELETE removes it', async (t) => {
+  const id = await createJob();
+  t.ok(await queue.getJobScheduler(schedulerIdFor(id)));
+  await api.request('PATCH', `/api/v1/jobs/${id}`);
+  t.equal(await queue.getJobScheduler(schedulerIdFor(id)), undefined);
+  await api.request('OPTIONS', `/api/v1/jobs/${id}`);
+  t.ok(await queue.getJobScheduler(schedulerIdFor(id)));
+  await api.request('DELETE', `/api/v1/jobs/${id}`);
+  t.equal(await queue.getJobScheduler(schedulerIdFor(id)), undefined);
+});
+
+t.test('a CORS preflight is answered as a preflight and never resumes', async (t) => {
+  const id = await createJob();
+  await api.request('PATCH', `/api/v1/jobs/${id}`);
+  const res = await api.request('OPTIONS', `/api/v1/jobs/${id}`, undefined, {
+    origin: 'http://elsewhere.example',
+    'access-control-request-method': 'PATCH',
+  });
+  t.equal(res.status, 204);
+  t.equal(res.headers.get('access-control-allow-origin'), null, 'CORS stays off');
+  t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.next_run_time, '', 'still paused');
+});
+
+t.test('bad input is a 400 naming the problem', async (t) => {
+  const id = await createJob();
+  const cases: Array<[string, string, unknown, RegExp, string?]> = [
+    ['POST', '/api/v1/jobs', '{"name": "x",', /malformed JSON/],
+    ['POST', '/api/v1/jobs', { job_class_string: 'a.B', minute: '1' }, /name is required/],
+    ['POST', '/api/v1/jobs', { name: 'x', minute: '1' }, /job_class_string is required/],
+    ['POST', '/api/v1/jobs', { name: { a: 1 }, job_class_string: 'a.B', minute: '1' }, /^name must be string/],
+    ['POST', '/api/v1/jobs', { name: 123, job_class_string: 'a.B', minute: '1' }, /^name must be string/],
+    [
+      'POST',
+      '/api/v1/jobs',
+      { name: 'x', job_class_string: 'a.B', pub_args: 'a', minute: '1' },
+      /^pub_args must be array/,
+    ],
+    ['POST', '/api/v1/jobs', { name: 'x', job_class_string: 'a.B' }, /at least one of month, day/],
+    [
+      'POST',
+      '/api/v1/jobs',
+      { name: 'x', job_class_string: 'a.B', minute: '60' },
+      /^minute: .*higher than the maximum/,
+    ],
+    ['POST', '/api/v1/jobs', { name: 'x', job_class_string: 'a.B', hour: '*/0' }, /^hour: /],
+    ['POST', '/api/v1/jobs', { name: 'x', job_class_string: 'a.B', day_of_week: 'funday' }, /^day_of_week: .*funday/],
+    ['POST', '/api/v1/jobs', { name: 'x', job_class_string: 'a.B', month: 'smarch' }, /^month: /],
+    [
+      'POST',
+      '/api/v1/jobs',
+      { name: 'x', job_class_string: 'a.B', minute: { x: 1 } },
+      /^minute must be a string or a whole number/,
+    ],
+    [
+      'POST',
+      '/api/v1/jobs',
+      { name: 'x', job_class_string: 'a.B', minute: '1', timezone: 'Mars/Olympus' },
+      /^timezone: unknown/,
+    ],
+    ['POST', '/api/v1/jobs', '[1, 2]', /request body must be a JSON object/],
+    ['PUT', `/api/v1/jobs/${id}`, { minute: '99' }, /^minute: /],
+    ['PUT', `/api/v1/jobs/${id}`, { name: false }, /^name must be string/],
+    ['GET', '/api/v1/jobs/not-an-id', undefined, /Invalid job_id/],
+    ['GET', `/api/v1/jobs/${'0'.repeat(32)}`, undefined, /^Job not found: 0{32}$/],
+    ['PUT', `/api/v1/jobs/${'0'.repeat(32)}`, { name: 'x' }, /^Job not found/],
+    ['DELETE', `/api/v1/jobs/${'0'.repeat(32)}`, undefined, /^Job not found/],
+    ['PATCH', `/api/v1/jobs/${'0'.repeat(32)}`, undefined, /^Job not found/],
+    ['OPTIONS', `/api/v1/jobs/${'0'.repeat(32)}`, undefined, /^Job not found/],
+  ];
+  for (const [method, path, body, error] of cases) {
+    const res = await api.request(method, path, body);
+    t.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)} → 400`);
+    t.match(res.body, { error }, `${method} ${JSON.stringify(body)}: ${res.body?.error}`);
+  }
+  const unchanged = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.equal(unchanged.minute, '*/5', 'a rejected PUT changed nothing');
+});
+
+t.test('a body over the limit is a 413 JSON error', async (t) => {
+  const res = await api.request('POST', '/api/v1/jobs', { name: 'x'.repeat(2 * 1024 * 1024), job_class_string: 'a' });
+  t.equal(res.status, 413);
+  t.match(res.body, { error: /too large/ });
+});
+
+t.test('an unknown route is a 404 JSON error', async (t) => {
+  const res = await api.request('GET', '/api/v1/nothing');
+  t.equal(res.status, 404);
+  t.match(res.body, { error: /Not found/ });
+});

@@ -1,0 +1,38 @@
+import t from 'tap';
+import { loadConfig, loadServiceConfig } from '../src/index.js';
+
+t.test('defaults', async (t) => {
+  t.match(loadConfig({}), {
+    host: '127.0.0.1',
+    port: 8888,
+    queuePrefix: 'tickwork',
+    timezone: 'UTC',
+    jobClassPackages: ['@tickwork/sample-jobs'],
+    workers: 1,
+    jobMaxInstances: 3,
+    jobMisfireGraceSec: 3600,
+    jobCoalesce: true,
+    logLevel: 'info',
+  });
+});
+
+t.test('every bad value is an error naming its variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^PORT: must be a whole number/],
+    [{ PORT: '70000' }, /^PORT: must be between/],
+    [{ TIMEZONE: 'Moon/Base' }, /^TIMEZONE: unknown IANA time zone/],
+    [{ MONGODB_URL: 'postgres://x' }, /^MONGODB_URL: must start with mongodb:\/\//],
+    [{ REDIS_URL: 'not a url' }, /^REDIS_URL: is not a URL/],
+    [{ JOB_COALESCE: 'maybe' }, /^JOB_COALESCE: must be true or false/],
+    [{ WORKERS: '-1' }, /^WORKERS: must be a whole number/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
+    [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET: must be at least 32 characters/],
+    [{ QUEUE_PREFIX: 'a:b' }, /^QUEUE_PREFIX: /],
+  ];
+  for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
+});
+
+t.test('processes that connect need both URLs', async (t) => {
+  t.throws(() => loadServiceConfig({ REDIS_URL: 'redis://x' }), { message: /^MONGODB_URL: is required/ });
+  t.throws(() => loadServiceConfig({ MONGODB_URL: 'mongodb://x' }), { message: /^REDIS_URL: is required/ });
+});
