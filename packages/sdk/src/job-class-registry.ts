@@ -45,14 +45,15 @@ export class JobClassRegistry {
 }
 
 function collect(value: unknown, path: string[], into: Map<string, JobClass>, seen: Set<unknown>): void {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) return;
-  seen.add(value);
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
   if (isJobClass(value)) {
+    // A class may be exported under several paths; each is a valid job_class_string.
     const key = path.join('.');
     if (key && !into.has(key)) into.set(key, value);
     return;
   }
-  if (typeof value === 'function' || path.length > 8) return;
+  if (typeof value === 'function' || path.length > 8 || seen.has(value)) return;
+  seen.add(value);
   for (const [name, child] of Object.entries(value)) {
     if (name === 'default') continue;
     collect(child, [...path, name], into, seen);

@@ -1,4 +1,4 @@
+export type { ApiConfig } from '@tickwork/api';
 export * from './running-stack.js';
 export * from './test-environment.js';
 export * from './wait-for.js';
-export type { ApiConfig } from '@tickwork/api';
