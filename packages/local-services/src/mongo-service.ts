@@ -21,6 +21,8 @@ export interface MongoOptions {
   /** FerretDB storage: sqlite (default) or postgresql (FERRETDB_POSTGRESQL_URL). */
   ferretDbBackend?: 'sqlite' | 'postgresql';
   postgresqlUrl?: string;
+  /** How long to wait for `{ping: 1}` (default 60 s). */
+  readyTimeoutMs?: number;
   log: Log;
 }
 
@@ -83,7 +85,13 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
     child.once('exit', (code) => reject(new Error(`${source} exited with code ${code} before it was ready`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitUntil(source, () => mongoAnswersPing(url), 60_000), exited]);
+  try {
+    await Promise.race([waitUntil(source, () => mongoAnswersPing(url), options.readyTimeoutMs ?? 60_000), exited]);
+  } catch (err) {
+    await stopChild(child);
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url,
     source,
