@@ -62,4 +62,4 @@ const sqlite = await measure('sqlite');
 const postgresql = await measure('postgresql');
 console.log(`FerretDB 1.24.2, ${count} documents, 16 concurrent clients`);
 console.log('| step | sqlite | postgresql |\n|---|---|---|');
-sqlite.forEach(([label, value], i) => console.log(`| ${label} | ${value} | ${postgresql[i]?.[1]} |`));
+for (const [i, [label, value]] of sqlite.entries()) console.log(`| ${label} | ${value} | ${postgresql[i]?.[1]} |`);
