@@ -20,6 +20,28 @@ export interface JobDefinition extends JobSchedule {
   paused: boolean;
 }
 
+/** A job's definition without its paused flag: what an execution keeps and what the API shows. */
+export type JobSummary = Omit<JobDefinition, 'paused'>;
+
+/** Picks exactly the summary fields, in ndscheduler's order, from anything that has them. */
+export function jobSummary(job: JobSummary): JobSummary {
+  const summary: JobSummary = {
+    job_id: job.job_id,
+    name: job.name,
+    job_class_string: job.job_class_string,
+    pub_args: job.pub_args,
+    month: job.month,
+    day: job.day,
+    week: job.week,
+    day_of_week: job.day_of_week,
+    hour: job.hour,
+    minute: job.minute,
+    second: job.second,
+    timezone: job.timezone,
+  };
+  return summary;
+}
+
 const CronValue = Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })]);
 
 const jobProperties = {

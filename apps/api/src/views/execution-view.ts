@@ -1,9 +1,8 @@
-import { formatTime } from '@tickwork/domain';
+import { formatTime, jobSummary } from '@tickwork/domain';
 import type { ExecutionRecord } from '@tickwork/store';
 
 /** An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. */
 export function executionView(execution: ExecutionRecord) {
-  const { job } = execution;
   return {
     execution_id: execution._id,
     state: execution.state,
@@ -14,20 +13,6 @@ export function executionView(execution: ExecutionRecord) {
     result: execution.result,
     scheduled_time: formatTime(new Date(execution.scheduled_time).getTime()),
     updated_time: formatTime(new Date(execution.updated_time).getTime()),
-    job: {
-      job_id: job.job_id,
-      name: job.name,
-      task_name: job.job_class_string,
-      job_class_string: job.job_class_string,
-      pub_args: job.pub_args,
-      month: job.month,
-      day: job.day,
-      week: job.week,
-      day_of_week: job.day_of_week,
-      hour: job.hour,
-      minute: job.minute,
-      second: job.second,
-      timezone: job.timezone,
-    },
+    job: { ...jobSummary(execution.job), task_name: execution.job.job_class_string },
   };
 }

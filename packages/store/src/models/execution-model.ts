@@ -1,21 +1,8 @@
-import type { ExecutionState } from '@tickwork/domain';
+import type { ExecutionState, JobSummary } from '@tickwork/domain';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** The job as it was when the run was recorded: ndscheduler shows this inside each execution. */
-export interface ExecutionJobSnapshot {
-  job_id: string;
-  name: string;
-  job_class_string: string;
-  pub_args: unknown[];
-  month: string;
-  day: string;
-  week: string;
-  day_of_week: string;
-  hour: string;
-  minute: string;
-  second: string;
-  timezone: string;
-}
+export type ExecutionJobSnapshot = JobSummary;
 
 export interface ExecutionDocument {
   _id: string;

@@ -1,25 +1,8 @@
-import { ExecutionState, type JobDefinition } from '@tickwork/domain';
+import { ExecutionState, type JobDefinition, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
-import type { ExecutionDocument, ExecutionJobSnapshot } from '../models/execution-model.js';
+import type { ExecutionDocument } from '../models/execution-model.js';
 
 export type ExecutionRecord = ExecutionDocument;
-
-export function jobSnapshot(job: JobDefinition): ExecutionJobSnapshot {
-  return {
-    job_id: job.job_id,
-    name: job.name,
-    job_class_string: job.job_class_string,
-    pub_args: job.pub_args,
-    month: job.month,
-    day: job.day,
-    week: job.week,
-    day_of_week: job.day_of_week,
-    hour: job.hour,
-    minute: job.minute,
-    second: job.second,
-    timezone: job.timezone,
-  };
-}
 
 function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
@@ -64,7 +47,7 @@ export class ExecutionRepository {
       result: execution.result ?? '',
       scheduled_time: execution.scheduled_time,
       updated_time: new Date(),
-      job: jobSnapshot(execution.job),
+      job: jobSummary(execution.job),
     };
     try {
       await this.model.create(doc);

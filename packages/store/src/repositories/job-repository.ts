@@ -1,23 +1,9 @@
-import type { JobDefinition } from '@tickwork/domain';
+import { type JobDefinition, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { JobDocument } from '../models/job-model.js';
 
 function toDefinition(doc: JobDocument): JobDefinition {
-  return {
-    job_id: doc._id,
-    name: doc.name,
-    job_class_string: doc.job_class_string,
-    pub_args: doc.pub_args ?? [],
-    month: doc.month,
-    day: doc.day,
-    week: doc.week,
-    day_of_week: doc.day_of_week,
-    hour: doc.hour,
-    minute: doc.minute,
-    second: doc.second,
-    timezone: doc.timezone,
-    paused: doc.paused,
-  };
+  return { ...jobSummary({ ...doc, job_id: doc._id, pub_args: doc.pub_args ?? [] }), paused: doc.paused };
 }
 
 export class JobRepository {
