@@ -2,6 +2,8 @@ import type { Config } from '@tickwork/config';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import demoJob from './plugins/app/demo-job.js';
 import errorHandler from './plugins/app/error-handler.js';
+import executionReaper from './plugins/app/execution-reaper.js';
+import executionService from './plugins/app/execution-service.js';
 import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
 import queue from './plugins/app/queue.js';
@@ -11,6 +13,7 @@ import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
 import logs from './routes/api/v1/logs/index.js';
+import workers from './routes/api/v1/workers/index.js';
 
 export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
@@ -32,12 +35,15 @@ export async function buildApp(
   await app.register(store, { config });
   await app.register(queue, { config });
   await app.register(jobService, { config });
+  await app.register(executionService);
   await app.register(reconciler, { config });
+  await app.register(executionReaper, { config });
   if (config.seedDemoJob) await app.register(demoJob);
 
   await app.register(jobs, { prefix: '/api/v1/jobs' });
   await app.register(executions, { prefix: '/api/v1/executions' });
   await app.register(logs, { prefix: '/api/v1/logs' });
   await app.register(jobClasses, { prefix: '/api/v1/job-classes' });
+  await app.register(workers, { prefix: '/api/v1/workers' });
   return app;
 }

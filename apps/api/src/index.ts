@@ -1,5 +1,7 @@
 // The plugins' `declare module 'fastify'` augmentations (app.store, app.runQueue, ...) reach users of this
 // package only if their files are part of its declarations: hence these imports.
+import './plugins/app/execution-reaper.js';
+import './plugins/app/execution-service.js';
 import './plugins/app/job-service.js';
 import './plugins/app/queue.js';
 import './plugins/app/reconciler.js';

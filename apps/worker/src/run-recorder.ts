@@ -4,10 +4,18 @@ import type { JobClassRegistry } from '@tickwork/sdk';
 import type { ExecutionRecord, Store } from '@tickwork/store';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import type { RunningRuns } from './running-runs.js';
 
 export interface RunHost {
   hostname: string;
   pid: number;
+}
+
+export interface RunPolicy {
+  /** How long a running attempt's lease lasts before the worker must renew it. */
+  leaseMs: number;
+  /** Default for jobs without misfire_grace_sec. */
+  misfireGraceSec: number;
 }
 
 /**
@@ -19,6 +27,8 @@ export class RunRecorder {
     private readonly store: Store,
     private readonly registry: JobClassRegistry,
     private readonly host: RunHost,
+    private readonly policy: RunPolicy,
+    private readonly running: RunningRuns,
     private readonly logger: Logger,
   ) {}
 
@@ -37,12 +47,24 @@ export class RunRecorder {
       this.logger.info({ job_id: jobId }, 'fire of a deleted or paused job skipped');
       return;
     }
+    // A fire picked up later than the grace is recorded, not run (APScheduler's misfire_grace_time).
+    const lateMs = Date.now() - fireMs;
+    const graceSec = definition.misfire_grace_sec ?? this.policy.misfireGraceSec;
+    const missed = lateMs > graceSec * 1000;
     const record = await this.store.executions.insertOnce({
       execution_id: newId(),
       job: definition,
       fire_key: `${jobId}@${fireMs}`,
       scheduled_time: new Date(fireMs),
+      ...(missed && {
+        state: ExecutionState.scheduledError,
+        description: `Run time of job was missed by ${Math.round(lateMs / 1000)} s (misfire grace ${graceSec} s)`,
+      }),
     });
+    if (missed) {
+      this.logger.warn({ job_id: jobId, fire: fireMs, late_ms: lateMs }, 'fire missed its grace; not run');
+      return;
+    }
     if (!record) {
       this.logger.info({ job_id: jobId, fire: fireMs }, 'fire already recorded elsewhere; not run again');
       return;
@@ -80,36 +102,79 @@ export class RunRecorder {
       log.warn({ err: error }, 'job class not found');
       return;
     }
+    const attempt = newId();
     const started = await executions.transition(record._id, [ExecutionState.scheduled], {
       state: ExecutionState.running,
       ...this.host,
       task_id: taskId,
+      attempt,
+      lease_until: new Date(Date.now() + this.policy.leaseMs),
     });
     if (!started) return;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
+    const run = this.running.start(record._id, attempt);
+    signal?.addEventListener('abort', () => this.running.abort(record._id, 'stop'), { once: true });
+    const timer = definition.timeout
+      ? setTimeout(() => this.running.abort(record._id, 'timeout'), definition.timeout * 1000)
+      : undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      run.controller.signal.addEventListener('abort', () => reject(run.controller.signal.reason), { once: true });
+    });
     try {
       const instance = new JobClass(definition.job_id, record._id, {
-        signal: signal ?? new AbortController().signal,
+        signal: run.controller.signal,
         logger: {
           info: (m) => log.info(m),
           warn: (m) => log.warn(m),
           error: (m) => log.error(m),
         },
       });
-      const value = await instance.run(...definition.pub_args);
-      await executions.transition(record._id, [ExecutionState.running], {
-        state: ExecutionState.succeeded,
-        result: pythonJsonDumps(value),
-      });
+      const result = Promise.resolve().then(() => instance.run(...definition.pub_args));
+      // A job that ignores its signal may settle after we gave up on it: that must not crash the worker.
+      result.catch(() => undefined);
+      const value = await Promise.race([result, aborted]);
+      await executions.transition(
+        record._id,
+        [ExecutionState.running, ExecutionState.stopping],
+        { state: ExecutionState.succeeded, result: pythonJsonDumps(value), lease_until: null },
+        attempt,
+      );
       log.info('run succeeded');
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      await executions.transition(record._id, [ExecutionState.running], {
-        state: ExecutionState.failed,
-        description: error.message,
-        result: error.stack ?? error.message,
-      });
-      log.warn({ err: error }, 'run failed');
+      if (run.reason === 'timeout') {
+        await executions.transition(
+          record._id,
+          [ExecutionState.running, ExecutionState.stopping],
+          { state: ExecutionState.timeout, description: `timed out after ${definition.timeout} s`, lease_until: null },
+          attempt,
+        );
+        log.warn('run timed out');
+      } else if (run.reason === 'stop') {
+        await executions.transition(
+          record._id,
+          [ExecutionState.running, ExecutionState.stopping],
+          { state: ExecutionState.stopped, description: 'stopped on request', lease_until: null },
+          attempt,
+        );
+        log.info('run stopped');
+      } else {
+        const error = err instanceof Error ? err : new Error(String(err));
+        await executions.transition(
+          record._id,
+          [ExecutionState.running, ExecutionState.stopping],
+          {
+            state: ExecutionState.failed,
+            description: error.message,
+            result: error.stack ?? error.message,
+            lease_until: null,
+          },
+          attempt,
+        );
+        log.warn({ err: error }, 'run failed');
+      }
+    } finally {
+      clearTimeout(timer);
+      this.running.finish(record._id);
     }
   }
 }

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
-import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, WorkerRegistry } from '@tickwork/queue';
+import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, RunControlChannel, WorkerRegistry } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Store } from '@tickwork/store';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RunRecorder } from './run-recorder.js';
+import { RunningRuns } from './running-runs.js';
 
 export type WorkerConfig = Pick<
   Config,
-  'queuePrefix' | 'jobClassPackages' | 'workerConcurrency' | 'workerHeartbeatSec'
+  | 'queuePrefix'
+  | 'jobClassPackages'
+  | 'workerConcurrency'
+  | 'workerHeartbeatSec'
+  | 'executionLeaseSec'
+  | 'jobMisfireGraceSec'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -32,6 +38,8 @@ export class TickworkWorker {
     private readonly registry: JobClassRegistry,
     private readonly workers: WorkerRegistry,
     private readonly bullWorker: Worker,
+    private readonly subscriber: Redis,
+    private readonly running: RunningRuns,
     private readonly logger: Logger,
   ) {}
 
@@ -40,7 +48,13 @@ export class TickworkWorker {
     const store = await Store.open(config.mongodbUrl);
     const redis = createRedis(config.redisUrl);
     const host = { hostname: hostname(), pid: process.pid };
-    const recorder = new RunRecorder(store, registry, host, logger);
+    const running = new RunningRuns();
+    const policy = { leaseMs: config.executionLeaseSec * 1000, misfireGraceSec: config.jobMisfireGraceSec };
+    const recorder = new RunRecorder(store, registry, host, policy, running, logger);
+    const subscriber = createRedis(config.redisUrl);
+    await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
+      if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
+    });
     // BullMQ does not close a connection it was given: stop() disconnects this one.
     const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => recorder.process(job, signal), {
       connection: redis,
@@ -56,6 +70,8 @@ export class TickworkWorker {
       registry,
       new WorkerRegistry(redis, config.queuePrefix),
       bullWorker,
+      subscriber,
+      running,
       logger,
     );
     await bullWorker.waitUntilReady();
@@ -71,7 +87,12 @@ export class TickworkWorker {
     return worker;
   }
 
+  /** Tells the fleet this worker lives, and renews the leases of the runs it holds. */
   private async beat(): Promise<void> {
+    await this.store.executions.renewLeases(
+      this.running.attempts(),
+      new Date(Date.now() + this.config.executionLeaseSec * 1000),
+    );
     await this.workers.publish(
       {
         worker_id: this.id,
@@ -79,7 +100,7 @@ export class TickworkWorker {
         pid: this.pid,
         started: this.started.toISOString(),
         concurrency: this.config.workerConcurrency,
-        running: Object.keys((this.bullWorker as unknown as { jobsInProgress?: object }).jobsInProgress ?? {}).length,
+        running: this.running.size,
         job_classes: this.registry.metaInfo(),
         last_heartbeat: new Date().toISOString(),
       },
@@ -91,6 +112,7 @@ export class TickworkWorker {
     clearInterval(this.heartbeat);
     await this.bullWorker.close();
     await this.workers.remove(this.id).catch(() => undefined);
+    this.subscriber.disconnect();
     this.redis.disconnect();
     await this.store.close();
     this.logger.info('worker stopped');

@@ -31,6 +31,8 @@ export interface Config {
   logLevel: string;
   reconcileIntervalSec: number;
   workerHeartbeatSec: number;
+  executionLeaseSec: number;
+  reaperIntervalSec: number;
   seedDemoJob: boolean;
 }
 
@@ -97,6 +99,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (sessionSecret !== undefined && sessionSecret.length < 32) {
     throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
   }
+  const workerHeartbeatSec = integer(env, 'WORKER_HEARTBEAT_SEC', 10, 1, 3600);
+  const executionLeaseSec = integer(env, 'EXECUTION_LEASE_SEC', 30, 2, 86_400);
+  if (executionLeaseSec < 2 * workerHeartbeatSec) {
+    // A lease renewed every heartbeat must survive one late heartbeat.
+    throw new ConfigError('EXECUTION_LEASE_SEC', `must be at least twice WORKER_HEARTBEAT_SEC (${workerHeartbeatSec})`);
+  }
   return {
     host: text(env, 'HOST', '127.0.0.1'),
     port: integer(env, 'PORT', 8888, 0, 65535),
@@ -118,7 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword: optional(env, 'ADMIN_PASSWORD'),
     logLevel,
     reconcileIntervalSec: integer(env, 'RECONCILE_INTERVAL_SEC', 30, 1, 86_400),
-    workerHeartbeatSec: integer(env, 'WORKER_HEARTBEAT_SEC', 10, 1, 3600),
+    workerHeartbeatSec,
+    executionLeaseSec,
+    reaperIntervalSec: integer(env, 'REAPER_INTERVAL_SEC', 10, 1, 3600),
     seedDemoJob: boolean(env, 'SEED_DEMO_JOB', false),
   };
 }

@@ -6,6 +6,8 @@ export const AuditEvent = {
   paused: 'paused',
   resumed: 'resumed',
   customRun: 'custom_run',
+  /** Tickwork's own: a running execution was asked to stop. */
+  stopped: 'stopped',
 } as const;
 
 export type AuditEvent = (typeof AuditEvent)[keyof typeof AuditEvent];

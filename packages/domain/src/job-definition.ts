@@ -11,8 +11,16 @@ export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
 
 export type JobSchedule = Record<JobCronField, string> & { timezone: string };
 
+/** How runs of a job are governed; null means the fleet-wide default (or none, for timeout). */
+export interface JobRunOptions {
+  /** Seconds a run may take before it is stopped and recorded as `timeout`. */
+  timeout: number | null;
+  /** Seconds a fire may be picked up late and still run (else JOB_MISFIRE_GRACE_SEC). */
+  misfire_grace_sec: number | null;
+}
+
 /** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
-export interface JobDefinition extends JobSchedule {
+export interface JobDefinition extends JobSchedule, JobRunOptions {
   job_id: string;
   name: string;
   job_class_string: string;
@@ -38,6 +46,8 @@ export function jobSummary(job: JobSummary): JobSummary {
     minute: job.minute,
     second: job.second,
     timezone: job.timezone,
+    timeout: job.timeout ?? null,
+    misfire_grace_sec: job.misfire_grace_sec ?? null,
   };
   return summary;
 }
@@ -56,6 +66,8 @@ const jobProperties = {
   minute: CronValue,
   second: CronValue,
   timezone: Type.String({ minLength: 1, maxLength: 64 }),
+  timeout: Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()]),
+  misfire_grace_sec: Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()]),
 };
 
 /** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
@@ -71,6 +83,8 @@ export const NewJobSchema = Type.Object({
   minute: Type.Optional(CronValue),
   second: Type.Optional(CronValue),
   timezone: Type.Optional(jobProperties.timezone),
+  timeout: Type.Optional(jobProperties.timeout),
+  misfire_grace_sec: Type.Optional(jobProperties.misfire_grace_sec),
 });
 export type NewJob = Static<typeof NewJobSchema>;
 
@@ -144,7 +158,15 @@ export function scheduleFromPattern(pattern: string, timezone: string): JobSched
 
 /** Plain-text "field: old => new" lines for the audit log's `modified` event. */
 export function describeChanges(before: JobDefinition, after: JobDefinition): string {
-  const keys = ['name', 'job_class_string', 'pub_args', ...JOB_CRON_FIELDS, 'timezone'] as const;
+  const keys = [
+    'name',
+    'job_class_string',
+    'pub_args',
+    ...JOB_CRON_FIELDS,
+    'timezone',
+    'timeout',
+    'misfire_grace_sec',
+  ] as const;
   return keys
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
     .map((k) => `${k}: ${JSON.stringify(before[k])} => ${JSON.stringify(after[k])}`)

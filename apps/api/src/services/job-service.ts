@@ -51,6 +51,8 @@ export class JobService {
       job_class_string: input.job_class_string,
       pub_args: input.pub_args ?? [],
       ...normalizeSchedule(input, input.timezone ?? this.defaultTimeZone),
+      timeout: input.timeout ?? null,
+      misfire_grace_sec: input.misfire_grace_sec ?? null,
       paused: false,
     };
     await this.store.jobs.insert(job);
@@ -70,6 +72,8 @@ export class JobService {
       job_class_string: changes.job_class_string ?? before.job_class_string,
       pub_args: changes.pub_args ?? before.pub_args,
       ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
+      timeout: changes.timeout === undefined ? before.timeout : changes.timeout,
+      misfire_grace_sec: changes.misfire_grace_sec === undefined ? before.misfire_grace_sec : changes.misfire_grace_sec,
     };
     if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.mirrorUpsert(after);

@@ -17,6 +17,10 @@ export interface ExecutionDocument {
   result: string;
   scheduled_time: Date;
   updated_time: Date;
+  /** The running attempt's fencing token: only its holder may move the record on. */
+  attempt: string;
+  /** Until when the running attempt's worker vouches for it; past that, the reaper closes it out. */
+  lease_until: Date | null;
   job: ExecutionJobSnapshot;
 }
 
@@ -33,6 +37,8 @@ const executionSchema = new Schema<ExecutionDocument>(
     result: { type: String, default: '' },
     scheduled_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },
+    attempt: { type: String, default: '' },
+    lease_until: { type: Date, default: null },
     job: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'executions', versionKey: false, minimize: false },
@@ -40,6 +46,7 @@ const executionSchema = new Schema<ExecutionDocument>(
 executionSchema.index({ fire_key: 1 }, { unique: true });
 executionSchema.index({ scheduled_time: 1 });
 executionSchema.index({ job_id: 1, state: 1 });
+executionSchema.index({ state: 1, lease_until: 1 });
 
 export function executionModel(connection: Connection): Model<ExecutionDocument> {
   return connection.model<ExecutionDocument>('Execution', executionSchema);

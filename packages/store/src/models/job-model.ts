@@ -13,6 +13,8 @@ export interface JobDocument {
   minute: string;
   second: string;
   timezone: string;
+  timeout: number | null;
+  misfire_grace_sec: number | null;
   paused: boolean;
   created_time: Date;
   updated_time: Date;
@@ -32,6 +34,8 @@ const jobSchema = new Schema<JobDocument>(
     minute: { type: String, required: true },
     second: { type: String, required: true },
     timezone: { type: String, required: true },
+    timeout: { type: Number, default: null },
+    misfire_grace_sec: { type: Number, default: null },
     paused: { type: Boolean, required: true, default: false },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },

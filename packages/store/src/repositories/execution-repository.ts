@@ -20,6 +20,8 @@ export interface NewExecution {
 
 export interface ExecutionUpdate {
   state: ExecutionState;
+  attempt?: string;
+  lease_until?: Date | null;
   hostname?: string;
   pid?: number;
   task_id?: string;
@@ -47,6 +49,8 @@ export class ExecutionRepository {
       result: execution.result ?? '',
       scheduled_time: execution.scheduled_time,
       updated_time: new Date(),
+      attempt: '',
+      lease_until: null,
       job: jobSummary(execution.job),
     };
     try {
@@ -66,13 +70,39 @@ export class ExecutionRepository {
     return this.model.findOne({ fire_key: fireKey }).lean<ExecutionDocument>();
   }
 
-  /** Moves an execution on, but only from one of the states given: false when it was not in them. */
-  async transition(executionId: string, from: readonly ExecutionState[], update: ExecutionUpdate): Promise<boolean> {
-    const result = await this.model.updateOne(
-      { _id: executionId, state: { $in: [...from] } },
-      { $set: { ...update, updated_time: new Date() } },
-    );
+  /**
+   * Moves an execution on, but only from one of the states given and, with `attempt`, only while that
+   * attempt still holds it (a worker cut off and written off by the reaper cannot overwrite the final
+   * state). False when the record was not in that state or not that attempt's.
+   */
+  async transition(
+    executionId: string,
+    from: readonly ExecutionState[],
+    update: ExecutionUpdate,
+    attempt?: string,
+  ): Promise<boolean> {
+    const filter: Record<string, unknown> = { _id: executionId, state: { $in: [...from] } };
+    if (attempt !== undefined) filter.attempt = attempt;
+    const result = await this.model.updateOne(filter, { $set: { ...update, updated_time: new Date() } });
     return result.matchedCount === 1;
+  }
+
+  /** Extends the leases of the attempts a live worker is running. */
+  async renewLeases(attempts: ReadonlyArray<{ executionId: string; attempt: string }>, until: Date): Promise<void> {
+    for (const { executionId, attempt } of attempts) {
+      await this.model.updateOne(
+        { _id: executionId, attempt, state: { $in: [ExecutionState.running, ExecutionState.stopping] } },
+        { $set: { lease_until: until } },
+      );
+    }
+  }
+
+  /** Running or stopping attempts whose worker stopped vouching for them before `now`. */
+  async listExpiredLeases(now: Date, limit = 500): Promise<ExecutionRecord[]> {
+    return this.model
+      .find({ state: { $in: [ExecutionState.running, ExecutionState.stopping] }, lease_until: { $lt: now } })
+      .limit(limit)
+      .lean<ExecutionDocument[]>();
   }
 
   /** Executions whose scheduled_time lies in [start, end], most recently updated first. */

@@ -1,5 +1,5 @@
 import type { Config } from '@tickwork/config';
-import { createRedis, createRunQueue, SchedulerMirror, WorkerRegistry } from '@tickwork/queue';
+import { createRedis, createRunQueue, RunControlChannel, SchedulerMirror, WorkerRegistry } from '@tickwork/queue';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -11,10 +11,11 @@ declare module 'fastify' {
     runQueue: Queue;
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
+    runControl: RunControlChannel;
   }
 }
 
-/** Redis and the run queue: the producer side of BullMQ, the scheduler mirror and the worker registry. */
+/** Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control. */
 export default fp(
   async function queue(app: FastifyInstance, opts: { config: Config & { redisUrl: string } }) {
     const redis = createRedis(opts.config.redisUrl);
@@ -25,6 +26,7 @@ export default fp(
     app.decorate('runQueue', runQueue);
     app.decorate('schedulerMirror', new SchedulerMirror(runQueue, redis, opts.config.queuePrefix));
     app.decorate('workerRegistry', new WorkerRegistry(redis, opts.config.queuePrefix));
+    app.decorate('runControl', new RunControlChannel(opts.config.queuePrefix));
     app.addHook('onClose', async () => {
       await runQueue.close();
       redis.disconnect();

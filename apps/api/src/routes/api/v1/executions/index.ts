@@ -5,7 +5,7 @@ import { executionView } from '../../../../views/execution-view.js';
 import { timeRange } from '../time-range.js';
 import { executionByIdSchema, listExecutionsSchema, runJobByBodySchema, runJobByParamSchema } from './schema.js';
 
-/** /api/v1/executions: runs in a time range, one run, and run-now (by path or by body, as the seed shows). */
+/** /api/v1/executions: runs in a time range, one run, stop a run, and run-now (by path or by body). */
 const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listExecutionsSchema }, async (request) => {
     const { start, end } = timeRange(request.query);
@@ -18,6 +18,11 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
     const execution = await app.store.executions.get(id);
     if (!execution) throw ApiError.badRequest(`Execution not found: ${id}`);
     return executionView(execution);
+  });
+
+  app.delete('/:execution_id', { schema: executionByIdSchema }, async (request) => {
+    await app.executionService.stop(request.params.execution_id, request.auditUser);
+    return { execution_id: request.params.execution_id };
   });
 
   app.post('/:job_id', { schema: runJobByParamSchema }, async (request) => {

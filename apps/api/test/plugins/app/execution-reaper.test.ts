@@ -1,0 +1,83 @@
+// kill -9 of a worker mid-run: its execution must not stay `running`. Leases are short here so the test
+// runs in seconds; the defaults (30 s lease, 10 s reaper) bound it at 40 s.
+import { execFileSync } from 'node:child_process';
+import { ExecutionState } from '@tickwork/domain';
+import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import t from 'tap';
+
+const environment = testEnvironment(t, {
+  EXECUTION_LEASE_SEC: '2',
+  WORKER_HEARTBEAT_SEC: '1',
+  REAPER_INTERVAL_SEC: '1',
+});
+const api = await startApi(t, environment);
+t.teardown(() => {
+  try {
+    execFileSync('pkill', ['-f', 'sleep 43.5']);
+  } catch {
+    // already gone
+  }
+});
+
+t.test('a killed worker: its run is failed naming host and pid, and it leaves the workers list', async (t) => {
+  const worker = await spawnWorker(t, environment);
+  const listed = await waitFor('the worker in /api/v1/workers', async () => {
+    const { body } = await api.request('GET', '/api/v1/workers');
+    return body.workers.find((w: { pid: number }) => w.pid === worker.pid);
+  });
+  t.match(listed, {
+    hostname: /.+/,
+    pid: worker.pid,
+    started: /^\d{4}-/,
+    concurrency: 10,
+    running: 0,
+    last_heartbeat: /^\d{4}-/,
+    job_classes: [{ job_class_string: /^simple_scheduler\./ }],
+  });
+
+  const { job_id } = (
+    await api.request('POST', '/api/v1/jobs', {
+      name: 'long',
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      pub_args: ['sleep', '43.5'],
+      hour: '0',
+    })
+  ).body;
+  const { execution_id } = (await api.request('POST', `/api/v1/executions/${job_id}`)).body;
+  await waitFor('the run to be running on that worker', async () => {
+    const { body } = await api.request('GET', `/api/v1/executions/${execution_id}`);
+    return body.state === 'running' && body.pid === worker.pid;
+  });
+  await waitFor('the worker to report one run', async () => {
+    const { body } = await api.request('GET', '/api/v1/workers');
+    return body.workers.some((w: { pid: number; running: number }) => w.pid === worker.pid && w.running === 1);
+  });
+
+  worker.child.kill('SIGKILL');
+  const failed = await waitFor(
+    'the run to be failed',
+    async () => {
+      const { body } = await api.request('GET', `/api/v1/executions/${execution_id}`);
+      return body.state === 'failed' ? body : undefined;
+    },
+    60_000,
+  );
+  t.match(failed.description, new RegExp(`^lost worker \\S+ pid ${worker.pid}: no heartbeat since `));
+  await waitFor(
+    'the dead worker to leave the list',
+    async () =>
+      !(await api.request('GET', '/api/v1/workers')).body.workers.some((w: { pid: number }) => w.pid === worker.pid),
+    60_000,
+  );
+
+  // The killed worker's attempt can no longer write: a late "succeeded" from it is refused.
+  const record = await api.app.store.executions.get(execution_id);
+  const late = await api.app.store.executions.transition(
+    execution_id,
+    [ExecutionState.running, ExecutionState.stopping],
+    { state: ExecutionState.succeeded },
+    record?.attempt,
+  );
+  t.equal(late, false, 'a late write is fenced off');
+  t.equal((await api.request('GET', `/api/v1/executions/${execution_id}`)).body.state, 'failed');
+});

@@ -1,0 +1,112 @@
+// Stop, timeout and misfire grace, against a real worker process and the real API.
+import { execFileSync } from 'node:child_process';
+import { schedulerIdFor } from '@tickwork/queue';
+import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import t from 'tap';
+
+const environment = testEnvironment(t);
+const api = await startApi(t, environment);
+
+async function createJob(body: Record<string, unknown>): Promise<string> {
+  const res = await api.request('POST', '/api/v1/jobs', { name: 'control', hour: '0', ...body });
+  if (res.status !== 201) throw new Error(res.text);
+  return res.body.job_id;
+}
+
+async function execution(id: string) {
+  return (await api.request('GET', `/api/v1/executions/${id}`)).body;
+}
+
+function processesRunning(pattern: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', pattern]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+t.test('misfire grace: a fire picked up later than the grace is recorded, not run', async (t) => {
+  const jobId = await createJob({
+    job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+    pub_args: [1, 2],
+    hour: undefined,
+    second: '*/1',
+    misfire_grace_sec: 1,
+  });
+  // No worker yet: wait until BullMQ's pending fire is more than the grace overdue.
+  await waitFor(
+    'the pending fire to be 2 s overdue',
+    async () => {
+      const next = (await api.app.runQueue.getJobScheduler(schedulerIdFor(jobId)))?.next;
+      return next !== undefined && next !== null && next < Date.now() - 2000;
+    },
+    10_000,
+  );
+  const worker = await spawnWorker(t, environment);
+  const runs = await waitFor('a missed fire and a fire run on time', async () => {
+    const { body } = await api.request('GET', '/api/v1/executions');
+    const mine = body.executions.filter((e: { job: { job_id: string } }) => e.job.job_id === jobId);
+    const missed = mine.find((e: { state: string }) => e.state === 'scheduled error');
+    const ran = mine.find((e: { state: string }) => e.state === 'succeeded');
+    return missed && ran ? { missed, ran } : undefined;
+  });
+  t.match(runs.missed.description, /^Run time of job was missed by \d+ s \(misfire grace 1 s\)$/);
+  t.equal(runs.missed.pid, -1, 'the missed fire never ran');
+  t.equal(runs.ran.pid, worker.pid);
+  await api.request('DELETE', `/api/v1/jobs/${jobId}`);
+  worker.child.kill('SIGTERM');
+  await new Promise((r) => worker.child.once('exit', r));
+});
+
+t.test('with a worker process running', async (t) => {
+  await spawnWorker(t, environment);
+
+  t.test('stop: DELETE of a running ShellJob → stopping, then stopped within 5 s; its child is killed', async (t) => {
+    const jobId = await createJob({
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      pub_args: ['sleep', '41.5'],
+    });
+    const { execution_id } = (await api.request('POST', `/api/v1/executions/${jobId}`)).body;
+    await waitFor('the run to be running', async () => (await execution(execution_id)).state === 'running');
+    await waitFor('the sleep child to exist', () => processesRunning('sleep 41.5'));
+
+    const stop = await api.request('DELETE', `/api/v1/executions/${execution_id}`);
+    t.equal(stop.status, 200);
+    t.same(stop.body, { execution_id });
+    const stoppedAt = Date.now();
+    const stopped = await waitFor('stopped', async () => {
+      const e = await execution(execution_id);
+      return e.state === 'stopped' ? e : undefined;
+    });
+    t.ok(Date.now() - stoppedAt < 5000, 'within 5 s');
+    t.equal(stopped.description, 'stopped on request');
+    await waitFor('the sleep child to be gone', () => !processesRunning('sleep 41.5'), 5000);
+
+    const again = await api.request('DELETE', `/api/v1/executions/${execution_id}`);
+    t.equal(again.status, 400);
+    t.match(again.body, { error: /is not running: .* is stopped$/ });
+    const unknown = await api.request('DELETE', `/api/v1/executions/${'b'.repeat(32)}`);
+    t.match(unknown, { status: 400, body: { error: /^Execution not found/ } });
+    const logs = (await api.request('GET', '/api/v1/logs')).body.logs;
+    t.match(
+      logs.find((l: { event: string }) => l.event === 'stopped'),
+      { job_id: jobId, description: execution_id },
+    );
+  });
+
+  t.test('timeout: a run longer than the job timeout ends as timeout', async (t) => {
+    const jobId = await createJob({
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      pub_args: ['sleep', '42.5'],
+      timeout: 1,
+    });
+    const { execution_id } = (await api.request('POST', `/api/v1/executions/${jobId}`)).body;
+    const ended = await waitFor('timeout', async () => {
+      const e = await execution(execution_id);
+      return e.state === 'timeout' ? e : undefined;
+    });
+    t.equal(ended.description, 'timed out after 1 s');
+    await waitFor('the sleep child to be gone', () => !processesRunning('sleep 42.5'), 5000);
+  });
+});
