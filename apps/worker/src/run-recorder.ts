@@ -1,5 +1,11 @@
 import { ExecutionState, type JobDefinition, newId, pythonJsonDumps } from '@tickwork/domain';
-import { MANUAL_RUN, type ManualRunData, SCHEDULED_RUN, type ScheduledRunData } from '@tickwork/queue';
+import {
+  type InstanceLimiter,
+  MANUAL_RUN,
+  type ManualRunData,
+  SCHEDULED_RUN,
+  type ScheduledRunData,
+} from '@tickwork/queue';
 import type { JobClassRegistry } from '@tickwork/sdk';
 import type { ExecutionRecord, Store } from '@tickwork/store';
 import type { Job } from 'bullmq';
@@ -16,6 +22,8 @@ export interface RunPolicy {
   leaseMs: number;
   /** Default for jobs without misfire_grace_sec. */
   misfireGraceSec: number;
+  /** Default for jobs without max_instances. */
+  maxInstances: number;
 }
 
 /**
@@ -29,6 +37,7 @@ export class RunRecorder {
     private readonly host: RunHost,
     private readonly policy: RunPolicy,
     private readonly running: RunningRuns,
+    private readonly limiter: InstanceLimiter,
     private readonly logger: Logger,
   ) {}
 
@@ -102,6 +111,45 @@ export class RunRecorder {
       log.warn({ err: error }, 'job class not found');
       return;
     }
+    const maxInstances = definition.max_instances ?? this.policy.maxInstances;
+    let acquired: boolean;
+    try {
+      acquired = await this.limiter.acquire(definition.job_id, record._id, maxInstances, this.policy.leaseMs);
+    } catch (err) {
+      // Never leave a recorded fire `scheduled` because the worker itself could not go on.
+      await executions.transition(record._id, [ExecutionState.scheduled], {
+        state: ExecutionState.failed,
+        ...this.host,
+        description: `worker error before the run started: ${(err as Error).message}`,
+      });
+      throw err;
+    }
+    if (!acquired) {
+      await executions.transition(record._id, [ExecutionState.scheduled], {
+        state: ExecutionState.scheduledError,
+        ...this.host,
+        task_id: taskId,
+        description: `Execution of job skipped: maximum number of running instances reached (${maxInstances})`,
+      });
+      log.warn({ max_instances: maxInstances }, 'skipped: max instances running');
+      return;
+    }
+    try {
+      await this.run(record, definition, JobClass, taskId, log, signal);
+    } finally {
+      await this.limiter.release(definition.job_id, record._id);
+    }
+  }
+
+  private async run(
+    record: ExecutionRecord,
+    definition: JobDefinition,
+    JobClass: ReturnType<JobClassRegistry['resolve']>,
+    taskId: string,
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const executions = this.store.executions;
     const attempt = newId();
     const started = await executions.transition(record._id, [ExecutionState.scheduled], {
       state: ExecutionState.running,
@@ -112,7 +160,7 @@ export class RunRecorder {
     });
     if (!started) return;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
-    const run = this.running.start(record._id, attempt);
+    const run = this.running.start(definition.job_id, record._id, attempt);
     signal?.addEventListener('abort', () => this.running.abort(record._id, 'stop'), { once: true });
     const timer = definition.timeout
       ? setTimeout(() => this.running.abort(record._id, 'timeout'), definition.timeout * 1000)

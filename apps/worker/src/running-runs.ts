@@ -2,6 +2,7 @@
 export type AbortReason = 'stop' | 'timeout';
 
 export interface RunningRun {
+  jobId: string;
   executionId: string;
   attempt: string;
   controller: AbortController;
@@ -12,8 +13,8 @@ export interface RunningRun {
 export class RunningRuns {
   private readonly runs = new Map<string, RunningRun>();
 
-  start(executionId: string, attempt: string): RunningRun {
-    const run: RunningRun = { executionId, attempt, controller: new AbortController() };
+  start(jobId: string, executionId: string, attempt: string): RunningRun {
+    const run: RunningRun = { jobId, executionId, attempt, controller: new AbortController() };
     this.runs.set(executionId, run);
     return run;
   }
@@ -31,8 +32,8 @@ export class RunningRuns {
     return true;
   }
 
-  attempts(): Array<{ executionId: string; attempt: string }> {
-    return [...this.runs.values()].map(({ executionId, attempt }) => ({ executionId, attempt }));
+  list(): RunningRun[] {
+    return [...this.runs.values()];
   }
 
   get size(): number {

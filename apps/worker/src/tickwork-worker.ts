@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
-import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, RunControlChannel, WorkerRegistry } from '@tickwork/queue';
+import {
+  apschedulerRepeatStrategy,
+  createRedis,
+  InstanceLimiter,
+  QUEUE_NAME,
+  RunControlChannel,
+  WorkerRegistry,
+} from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Store } from '@tickwork/store';
 import { Worker } from 'bullmq';
@@ -18,6 +25,7 @@ export type WorkerConfig = Pick<
   | 'workerHeartbeatSec'
   | 'executionLeaseSec'
   | 'jobMisfireGraceSec'
+  | 'jobMaxInstances'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -40,6 +48,7 @@ export class TickworkWorker {
     private readonly bullWorker: Worker,
     private readonly subscriber: Redis,
     private readonly running: RunningRuns,
+    private readonly limiter: InstanceLimiter,
     private readonly logger: Logger,
   ) {}
 
@@ -49,8 +58,13 @@ export class TickworkWorker {
     const redis = createRedis(config.redisUrl);
     const host = { hostname: hostname(), pid: process.pid };
     const running = new RunningRuns();
-    const policy = { leaseMs: config.executionLeaseSec * 1000, misfireGraceSec: config.jobMisfireGraceSec };
-    const recorder = new RunRecorder(store, registry, host, policy, running, logger);
+    const policy = {
+      leaseMs: config.executionLeaseSec * 1000,
+      misfireGraceSec: config.jobMisfireGraceSec,
+      maxInstances: config.jobMaxInstances,
+    };
+    const limiter = new InstanceLimiter(redis, config.queuePrefix);
+    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, logger);
     const subscriber = createRedis(config.redisUrl);
     await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
       if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
@@ -72,6 +86,7 @@ export class TickworkWorker {
       bullWorker,
       subscriber,
       running,
+      limiter,
       logger,
     );
     await bullWorker.waitUntilReady();
@@ -89,10 +104,10 @@ export class TickworkWorker {
 
   /** Tells the fleet this worker lives, and renews the leases of the runs it holds. */
   private async beat(): Promise<void> {
-    await this.store.executions.renewLeases(
-      this.running.attempts(),
-      new Date(Date.now() + this.config.executionLeaseSec * 1000),
-    );
+    const leaseMs = this.config.executionLeaseSec * 1000;
+    const runs = this.running.list();
+    await this.store.executions.renewLeases(runs, new Date(Date.now() + leaseMs));
+    for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);
     await this.workers.publish(
       {
         worker_id: this.id,

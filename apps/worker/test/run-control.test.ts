@@ -59,8 +59,37 @@ t.test('misfire grace: a fire picked up later than the grace is recorded, not ru
   await new Promise((r) => worker.child.once('exit', r));
 });
 
-t.test('with a worker process running', async (t) => {
-  await spawnWorker(t, environment);
+t.test('with two worker processes running', async (t) => {
+  await Promise.all([spawnWorker(t, environment), spawnWorker(t, environment)]);
+
+  t.test('max instances holds across workers: a run beyond the limit is recorded, not run', async (t) => {
+    const jobId = await createJob({
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      pub_args: ['sleep', '44.5'],
+      max_instances: 2,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await api.request('POST', `/api/v1/executions/${jobId}`)).body.execution_id);
+    const states = await waitFor('two running and two skipped', async () => {
+      const all = await Promise.all(ids.map(execution));
+      const running = all.filter((e) => e.state === 'running');
+      const skipped = all.filter((e) => e.state === 'scheduled error');
+      return running.length === 2 && skipped.length === 2 ? { running, skipped } : undefined;
+    });
+    t.equal(new Set(states.running.map((e) => e.pid)).size >= 1, true);
+    for (const e of states.skipped) {
+      t.equal(e.description, 'Execution of job skipped: maximum number of running instances reached (2)');
+    }
+    for (const e of states.running) await api.request('DELETE', `/api/v1/executions/${e.execution_id}`);
+    await waitFor('both stopped', async () =>
+      (await Promise.all(states.running.map((e) => execution(e.execution_id)))).every((e) => e.state === 'stopped'),
+    );
+    // The slots are free again: the next run goes ahead.
+    const next = (await api.request('POST', `/api/v1/executions/${jobId}`)).body.execution_id;
+    await waitFor('the next run to start', async () => (await execution(next)).state === 'running');
+    await api.request('DELETE', `/api/v1/executions/${next}`);
+    await waitFor('it to stop', async () => (await execution(next)).state === 'stopped');
+  });
 
   t.test('stop: DELETE of a running ShellJob → stopping, then stopped within 5 s; its child is killed', async (t) => {
     const jobId = await createJob({

@@ -17,6 +17,8 @@ export interface JobRunOptions {
   timeout: number | null;
   /** Seconds a fire may be picked up late and still run (else JOB_MISFIRE_GRACE_SEC). */
   misfire_grace_sec: number | null;
+  /** Runs of this job allowed at once across the fleet (else JOB_MAX_INSTANCES). */
+  max_instances: number | null;
 }
 
 /** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
@@ -48,6 +50,7 @@ export function jobSummary(job: JobSummary): JobSummary {
     timezone: job.timezone,
     timeout: job.timeout ?? null,
     misfire_grace_sec: job.misfire_grace_sec ?? null,
+    max_instances: job.max_instances ?? null,
   };
   return summary;
 }
@@ -68,6 +71,7 @@ const jobProperties = {
   timezone: Type.String({ minLength: 1, maxLength: 64 }),
   timeout: Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()]),
   misfire_grace_sec: Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()]),
+  max_instances: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
 };
 
 /** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
@@ -85,6 +89,7 @@ export const NewJobSchema = Type.Object({
   timezone: Type.Optional(jobProperties.timezone),
   timeout: Type.Optional(jobProperties.timeout),
   misfire_grace_sec: Type.Optional(jobProperties.misfire_grace_sec),
+  max_instances: Type.Optional(jobProperties.max_instances),
 });
 export type NewJob = Static<typeof NewJobSchema>;
 
@@ -166,6 +171,7 @@ export function describeChanges(before: JobDefinition, after: JobDefinition): st
     'timezone',
     'timeout',
     'misfire_grace_sec',
+    'max_instances',
   ] as const;
   return keys
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))

@@ -53,6 +53,7 @@ export class JobService {
       ...normalizeSchedule(input, input.timezone ?? this.defaultTimeZone),
       timeout: input.timeout ?? null,
       misfire_grace_sec: input.misfire_grace_sec ?? null,
+      max_instances: input.max_instances ?? null,
       paused: false,
     };
     await this.store.jobs.insert(job);
@@ -74,6 +75,7 @@ export class JobService {
       ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
       timeout: changes.timeout === undefined ? before.timeout : changes.timeout,
       misfire_grace_sec: changes.misfire_grace_sec === undefined ? before.misfire_grace_sec : changes.misfire_grace_sec,
+      max_instances: changes.max_instances === undefined ? before.max_instances : changes.max_instances,
     };
     if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.mirrorUpsert(after);

@@ -15,6 +15,7 @@ export interface JobDocument {
   timezone: string;
   timeout: number | null;
   misfire_grace_sec: number | null;
+  max_instances: number | null;
   paused: boolean;
   created_time: Date;
   updated_time: Date;
@@ -36,6 +37,7 @@ const jobSchema = new Schema<JobDocument>(
     timezone: { type: String, required: true },
     timeout: { type: Number, default: null },
     misfire_grace_sec: { type: Number, default: null },
+    max_instances: { type: Number, default: null },
     paused: { type: Boolean, required: true, default: false },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },
