@@ -197,14 +197,15 @@ export class RunRecorder {
           attempt,
         );
         log.warn('run timed out');
-      } else if (run.reason === 'stop') {
+      } else if (run.reason === 'stop' || run.reason === 'shutdown') {
+        const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
         await executions.transition(
           record._id,
           [ExecutionState.running, ExecutionState.stopping],
-          { state: ExecutionState.stopped, description: 'stopped on request', lease_until: null },
+          { state: ExecutionState.stopped, description, lease_until: null },
           attempt,
         );
-        log.info('run stopped');
+        log.info(description);
       } else {
         const error = err instanceof Error ? err : new Error(String(err));
         await executions.transition(

@@ -1,5 +1,5 @@
 /** Why a run was cut short. */
-export type AbortReason = 'stop' | 'timeout';
+export type AbortReason = 'stop' | 'timeout' | 'shutdown';
 
 export interface RunningRun {
   jobId: string;

@@ -26,6 +26,7 @@ export type WorkerConfig = Pick<
   | 'executionLeaseSec'
   | 'jobMisfireGraceSec'
   | 'jobMaxInstances'
+  | 'workerShutdownGraceSec'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -123,9 +124,18 @@ export class TickworkWorker {
     );
   }
 
+  /**
+   * Graceful stop: take no new runs, give running ones WORKER_SHUTDOWN_GRACE_SEC (leases still renewed),
+   * then stop what is left (recorded `stopped`) and leave the registry.
+   */
   async stop(): Promise<void> {
+    const closing = this.bullWorker.close();
+    const grace = setTimeout(() => {
+      for (const run of this.running.list()) this.running.abort(run.executionId, 'shutdown');
+    }, this.config.workerShutdownGraceSec * 1000);
+    await closing;
+    clearTimeout(grace);
     clearInterval(this.heartbeat);
-    await this.bullWorker.close();
     await this.workers.remove(this.id).catch(() => undefined);
     this.subscriber.disconnect();
     this.redis.disconnect();

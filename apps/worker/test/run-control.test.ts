@@ -139,3 +139,24 @@ t.test('with two worker processes running', async (t) => {
     await waitFor('the sleep child to be gone', () => !processesRunning('sleep 42.5'), 5000);
   });
 });
+
+t.test('SIGTERM: no new runs, running ones get the grace, then are stopped; exit 0', async (t) => {
+  const worker = await spawnWorker(t, environment, { WORKER_SHUTDOWN_GRACE_SEC: '1' });
+  const jobId = await createJob({
+    job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+    pub_args: ['sleep', '45.5'],
+  });
+  const { execution_id } = (await api.request('POST', `/api/v1/executions/${jobId}`)).body;
+  await waitFor('the run to be running', async () => (await execution(execution_id)).state === 'running');
+  const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
+  worker.child.kill('SIGTERM');
+  t.equal(await exited, 0, 'the worker exits 0');
+  const stopped = await execution(execution_id);
+  t.match(stopped, { state: 'stopped', description: 'stopped: the worker shut down' });
+  await waitFor('the sleep child to be gone', () => !processesRunning('sleep 45.5'), 5000);
+  const workers = (await api.request('GET', '/api/v1/workers')).body.workers;
+  t.notOk(
+    workers.some((w: { pid: number }) => w.pid === worker.pid),
+    'it left the workers list',
+  );
+});

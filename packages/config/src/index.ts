@@ -33,6 +33,7 @@ export interface Config {
   workerHeartbeatSec: number;
   executionLeaseSec: number;
   reaperIntervalSec: number;
+  workerShutdownGraceSec: number;
   seedDemoJob: boolean;
 }
 
@@ -129,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerHeartbeatSec,
     executionLeaseSec,
     reaperIntervalSec: integer(env, 'REAPER_INTERVAL_SEC', 10, 1, 3600),
+    workerShutdownGraceSec: integer(env, 'WORKER_SHUTDOWN_GRACE_SEC', 30, 0, 86_400),
     seedDemoJob: boolean(env, 'SEED_DEMO_JOB', false),
   };
 }

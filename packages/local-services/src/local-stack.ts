@@ -36,7 +36,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     if (stopping) return;
     stopping = true;
     say('stopping...');
-    await Promise.all(children.map((child) => stopChild(child)));
+    // Workers get their shutdown grace to finish runs before anything is forced.
+    await Promise.all(children.map((child) => stopChild(child, (config.workerShutdownGraceSec + 5) * 1000)));
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     say('stopped');
     process.exit(code);

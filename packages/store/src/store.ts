@@ -22,6 +22,8 @@ export class Store {
   static async open(url: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<Store> {
     const connection = mongoose.createConnection(url, {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      // Fail fast while disconnected instead of queueing: callers answer 503 or retry themselves.
+      bufferCommands: false,
       autoIndex: false,
       autoCreate: false,
     });
@@ -45,6 +47,17 @@ export class Store {
 
   async ping(): Promise<void> {
     await this.connection.db?.admin().ping();
+  }
+
+  /** True for errors that mean "MongoDB cannot be reached right now", as opposed to a bad query. */
+  static isUnavailable(err: unknown): boolean {
+    const name = (err as { name?: unknown })?.name;
+    return (
+      typeof name === 'string' &&
+      /^(MongoServerSelectionError|MongooseServerSelectionError|MongoNetworkError|MongoNetworkTimeoutError|MongoNotConnectedError|MongoTopologyClosedError|MongoPoolClearedError)$/.test(
+        name,
+      )
+    );
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ export function testEnvironment(t: Teardown, overrides: Record<string, string> =
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     WORKER_HEARTBEAT_SEC: '1',
+    EXECUTION_LEASE_SEC: '10',
+    WORKER_SHUTDOWN_GRACE_SEC: '2',
     ...overrides,
   };
   const config = loadConfig(env) as TestEnvironment['config'];

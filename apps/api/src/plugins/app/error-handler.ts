@@ -1,4 +1,5 @@
 import { ValidationError } from '@tickwork/domain';
+import { Store } from '@tickwork/store';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../errors/api-error.js';
@@ -16,6 +17,10 @@ export default fp(
       }
       if (error instanceof ValidationError || error instanceof ApiError) {
         return reply.code(error instanceof ApiError ? error.statusCode : 400).send({ error: error.message });
+      }
+      if (Store.isUnavailable(error)) {
+        request.log.warn({ err: error }, 'MongoDB unavailable');
+        return reply.code(503).header('retry-after', '5').send({ error: 'database unavailable, try again shortly' });
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {

@@ -12,7 +12,8 @@ declare module 'fastify' {
 /** The MongoDB store (source of truth), opened at boot and closed with the app. */
 export default fp(
   async function store(app: FastifyInstance, opts: { config: Config & { mongodbUrl: string } }) {
-    const opened = await Store.open(opts.config.mongodbUrl);
+    // A request must not hang on a MongoDB outage: give up server selection after 5 s and answer 503.
+    const opened = await Store.open(opts.config.mongodbUrl, { serverSelectionTimeoutMS: 5000 });
     app.decorate('store', opened);
     app.addHook('onClose', async () => opened.close());
   },
