@@ -11,6 +11,7 @@ import type { ExecutionRecord, Store } from '@tickwork/store';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RunningRuns } from './running-runs.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 
 export interface RunHost {
   hostname: string;
@@ -38,6 +39,7 @@ export class RunRecorder {
     private readonly policy: RunPolicy,
     private readonly running: RunningRuns,
     private readonly limiter: InstanceLimiter,
+    private readonly sandbox: Sandbox,
     private readonly logger: Logger,
   ) {}
 
@@ -96,9 +98,9 @@ export class RunRecorder {
   ): Promise<void> {
     const log = this.logger.child({ job_id: definition.job_id, execution_id: record._id });
     const executions = this.store.executions;
-    let JobClass: ReturnType<JobClassRegistry['resolve']>;
     try {
-      JobClass = this.registry.resolve(definition.job_class_string);
+      // Resolved here too, so an unknown class is a `scheduled error` without starting a process.
+      this.registry.resolve(definition.job_class_string);
     } catch (err) {
       const error = err as Error;
       await executions.transition(record._id, [ExecutionState.scheduled], {
@@ -135,7 +137,7 @@ export class RunRecorder {
       return;
     }
     try {
-      await this.run(record, definition, JobClass, taskId, log, signal);
+      await this.run(record, definition, taskId, log, signal);
     } finally {
       await this.limiter.release(definition.job_id, record._id);
     }
@@ -144,7 +146,6 @@ export class RunRecorder {
   private async run(
     record: ExecutionRecord,
     definition: JobDefinition,
-    JobClass: ReturnType<JobClassRegistry['resolve']>,
     taskId: string,
     log: Logger,
     signal?: AbortSignal,
@@ -165,22 +166,20 @@ export class RunRecorder {
     const timer = definition.timeout
       ? setTimeout(() => this.running.abort(record._id, 'timeout'), definition.timeout * 1000)
       : undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      run.controller.signal.addEventListener('abort', () => reject(run.controller.signal.reason), { once: true });
-    });
     try {
-      const instance = new JobClass(definition.job_id, record._id, {
-        signal: run.controller.signal,
-        logger: {
-          info: (m) => log.info(m),
-          warn: (m) => log.warn(m),
-          error: (m) => log.error(m),
+      const log_ = (level: 'info' | 'warn' | 'error') => (m: string) => log[level](m);
+      const value = await this.sandbox.run(
+        {
+          packages: [...this.registry.packages],
+          baseDir: process.cwd(),
+          jobClassString: definition.job_class_string,
+          jobId: definition.job_id,
+          executionId: record._id,
+          args: definition.pub_args,
         },
-      });
-      const result = Promise.resolve().then(() => instance.run(...definition.pub_args));
-      // A job that ignores its signal may settle after we gave up on it: that must not crash the worker.
-      result.catch(() => undefined);
-      const value = await Promise.race([result, aborted]);
+        run.controller.signal,
+        { info: log_('info'), warn: log_('warn'), error: log_('error') },
+      );
       await executions.transition(
         record._id,
         [ExecutionState.running, ExecutionState.stopping],

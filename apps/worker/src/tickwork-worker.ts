@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
+import { Sandbox } from './sandbox/sandbox.js';
 
 export type WorkerConfig = Pick<
   Config,
@@ -27,6 +28,7 @@ export type WorkerConfig = Pick<
   | 'jobMisfireGraceSec'
   | 'jobMaxInstances'
   | 'workerShutdownGraceSec'
+  | 'jobMaxMemoryMb'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -50,6 +52,7 @@ export class TickworkWorker {
     private readonly subscriber: Redis,
     private readonly running: RunningRuns,
     private readonly limiter: InstanceLimiter,
+    private readonly sandbox: Sandbox,
     private readonly logger: Logger,
   ) {}
 
@@ -65,7 +68,8 @@ export class TickworkWorker {
       maxInstances: config.jobMaxInstances,
     };
     const limiter = new InstanceLimiter(redis, config.queuePrefix);
-    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, logger);
+    const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
+    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, sandbox, logger);
     const subscriber = createRedis(config.redisUrl);
     await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
       if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
@@ -88,6 +92,7 @@ export class TickworkWorker {
       subscriber,
       running,
       limiter,
+      sandbox,
       logger,
     );
     await bullWorker.waitUntilReady();
@@ -136,6 +141,7 @@ export class TickworkWorker {
     await closing;
     clearTimeout(grace);
     clearInterval(this.heartbeat);
+    this.sandbox.close();
     await this.workers.remove(this.id).catch(() => undefined);
     this.subscriber.disconnect();
     this.redis.disconnect();

@@ -34,6 +34,7 @@ export interface Config {
   executionLeaseSec: number;
   reaperIntervalSec: number;
   workerShutdownGraceSec: number;
+  jobMaxMemoryMb: number;
   seedDemoJob: boolean;
 }
 
@@ -131,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     executionLeaseSec,
     reaperIntervalSec: integer(env, 'REAPER_INTERVAL_SEC', 10, 1, 3600),
     workerShutdownGraceSec: integer(env, 'WORKER_SHUTDOWN_GRACE_SEC', 30, 0, 86_400),
+    jobMaxMemoryMb: integer(env, 'JOB_MAX_MEMORY_MB', 512, 16, 65_536),
     seedDemoJob: boolean(env, 'SEED_DEMO_JOB', false),
   };
 }

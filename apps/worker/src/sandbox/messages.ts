@@ -1,0 +1,21 @@
+/** What the worker and a job's child process say to each other over IPC. */
+export interface RunRequest {
+  type: 'run';
+  packages: string[];
+  baseDir: string;
+  jobClassString: string;
+  jobId: string;
+  executionId: string;
+  args: unknown[];
+}
+
+export interface AbortRequest {
+  type: 'abort';
+}
+
+export type ToChild = RunRequest | AbortRequest;
+
+export type FromChild =
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'result'; value: unknown }
+  | { type: 'error'; message: string; stack: string };
