@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
 import { Sandbox } from './sandbox/sandbox.js';
+import { SerialWrites } from './serial-writes.js';
 
 export type WorkerConfig = Pick<
   Config,
@@ -41,6 +42,7 @@ export class TickworkWorker {
   readonly pid = process.pid;
   private readonly started = new Date();
   private heartbeat: NodeJS.Timeout | undefined;
+  private beating = false;
 
   private constructor(
     private readonly config: WorkerConfig,
@@ -49,10 +51,12 @@ export class TickworkWorker {
     private readonly registry: JobClassRegistry,
     private readonly workers: WorkerRegistry,
     private readonly bullWorker: Worker,
+    private readonly bullConnection: Redis,
     private readonly subscriber: Redis,
     private readonly running: RunningRuns,
     private readonly limiter: InstanceLimiter,
     private readonly sandbox: Sandbox,
+    private readonly writes: SerialWrites,
     private readonly logger: Logger,
   ) {}
 
@@ -69,14 +73,17 @@ export class TickworkWorker {
     };
     const limiter = new InstanceLimiter(redis, config.queuePrefix);
     const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
-    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, sandbox, logger);
+    const writes = new SerialWrites();
+    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, sandbox, writes, logger);
     const subscriber = createRedis(config.redisUrl);
     await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
       if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
     });
-    // BullMQ does not close a connection it was given: stop() disconnects this one.
+    // BullMQ gets a connection of its own (ours must never wait behind its blocking reads), and does not
+    // close a connection it was given: stop() disconnects it.
+    const bullConnection = createRedis(config.redisUrl);
     const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => recorder.process(job, signal), {
-      connection: redis,
+      connection: bullConnection,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
       settings: { repeatStrategy: apschedulerRepeatStrategy },
@@ -89,10 +96,12 @@ export class TickworkWorker {
       registry,
       new WorkerRegistry(redis, config.queuePrefix),
       bullWorker,
+      bullConnection,
       subscriber,
       running,
       limiter,
       sandbox,
+      writes,
       logger,
     );
     await bullWorker.waitUntilReady();
@@ -110,9 +119,26 @@ export class TickworkWorker {
 
   /** Tells the fleet this worker lives, and renews the leases of the runs it holds. */
   private async beat(): Promise<void> {
+    if (this.beating) return; // a slow beat must not pile up behind itself
+    this.beating = true;
+    try {
+      await this.renewAndPublish();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async renewAndPublish(): Promise<void> {
     const leaseMs = this.config.executionLeaseSec * 1000;
-    const runs = this.running.list();
-    await this.store.executions.renewLeases(runs, new Date(Date.now() + leaseMs));
+    // The list is taken inside the serial section, so a run that has begun its final write is not in it.
+    const runs = await this.writes.run(async () => {
+      const held = this.running.list();
+      await this.store.executions.renewLeases(
+        held.map((run) => run.attempt),
+        new Date(Date.now() + leaseMs),
+      );
+      return held;
+    });
     for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);
     await this.workers.publish(
       {
@@ -144,6 +170,7 @@ export class TickworkWorker {
     this.sandbox.close();
     await this.workers.remove(this.id).catch(() => undefined);
     this.subscriber.disconnect();
+    this.bullConnection.disconnect();
     this.redis.disconnect();
     await this.store.close();
     this.logger.info('worker stopped');

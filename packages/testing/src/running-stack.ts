@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildApp } from '@tickwork/api';
-import { REPO_ROOT } from '@tickwork/local-services';
+import { freePort, REPO_ROOT } from '@tickwork/local-services';
 import { TickworkWorker } from '@tickwork/worker';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -67,6 +67,47 @@ export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
   output: string[];
+}
+
+/** A real API process (node apps/api/dist/server.js) on a free port, ready when it answers; killed at teardown. */
+export async function spawnApi(
+  t: Teardown,
+  environment: TestEnvironment,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; base: string; output: string[] }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/api/dist/server.js')], {
+    env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collectOutput(child);
+  t.teardown(() => killProcess(child));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'the API process to answer',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`api exited: ${output.join('\n')}`);
+      return (await fetch(`${base}/api/v1/jobs`)).ok;
+    },
+    30_000,
+  );
+  return { child, base, output };
+}
+
+function collectOutput(child: ChildProcess): string[] {
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (l) => output.push(l));
+  }
+  return output;
+}
+
+async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
 }
 
 /** A real worker process (node apps/worker/dist/main.js), ready once it logs its start; killed at teardown. */

@@ -47,6 +47,7 @@ executionSchema.index({ fire_key: 1 }, { unique: true });
 executionSchema.index({ scheduled_time: 1 });
 executionSchema.index({ job_id: 1, state: 1 });
 executionSchema.index({ state: 1, lease_until: 1 });
+executionSchema.index({ attempt: 1 });
 
 export function executionModel(connection: Connection): Model<ExecutionDocument> {
   return connection.model<ExecutionDocument>('Execution', executionSchema);

@@ -1,4 +1,4 @@
-import { ExecutionState, type JobDefinition, jobSummary } from '@tickwork/domain';
+import { ExecutionState, type JobSummary, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { ExecutionDocument } from '../models/execution-model.js';
 
@@ -10,12 +10,18 @@ function isDuplicateKey(err: unknown): boolean {
 
 export interface NewExecution {
   execution_id: string;
-  job: JobDefinition;
+  job: JobSummary;
   fire_key: string;
   scheduled_time: Date;
   state?: ExecutionState;
   result?: string;
   description?: string;
+  /** For a record born running: who runs it, under which attempt and lease. */
+  hostname?: string;
+  pid?: number;
+  task_id?: string;
+  attempt?: string;
+  lease_until?: Date | null;
 }
 
 export interface ExecutionUpdate {
@@ -42,15 +48,15 @@ export class ExecutionRepository {
       job_id: execution.job.job_id,
       fire_key: execution.fire_key,
       state: execution.state ?? ExecutionState.scheduled,
-      hostname: '',
-      pid: -1,
-      task_id: '',
+      hostname: execution.hostname ?? '',
+      pid: execution.pid ?? -1,
+      task_id: execution.task_id ?? '',
       description: execution.description ?? '',
       result: execution.result ?? '',
       scheduled_time: execution.scheduled_time,
       updated_time: new Date(),
-      attempt: '',
-      lease_until: null,
+      attempt: execution.attempt ?? '',
+      lease_until: execution.lease_until ?? null,
       job: jobSummary(execution.job),
     };
     try {
@@ -87,14 +93,13 @@ export class ExecutionRepository {
     return result.matchedCount === 1;
   }
 
-  /** Extends the leases of the attempts a live worker is running. */
-  async renewLeases(attempts: ReadonlyArray<{ executionId: string; attempt: string }>, until: Date): Promise<void> {
-    for (const { executionId, attempt } of attempts) {
-      await this.model.updateOne(
-        { _id: executionId, attempt, state: { $in: [ExecutionState.running, ExecutionState.stopping] } },
-        { $set: { lease_until: until } },
-      );
-    }
+  /** Extends the leases of the attempts a live worker is running: one write, whatever their number. */
+  async renewLeases(attempts: readonly string[], until: Date): Promise<void> {
+    if (attempts.length === 0) return;
+    await this.model.updateMany(
+      { attempt: { $in: [...attempts] }, state: { $in: [ExecutionState.running, ExecutionState.stopping] } },
+      { $set: { lease_until: until } },
+    );
   }
 
   /** Running or stopping attempts whose worker stopped vouching for them before `now`. */

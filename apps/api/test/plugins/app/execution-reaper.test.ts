@@ -19,6 +19,24 @@ t.teardown(() => {
   }
 });
 
+t.test('a live worker keeps its long run: leases are renewed past their first expiry', async (t) => {
+  const worker = await spawnWorker(t, environment);
+  const { job_id } = (
+    await api.request('POST', '/api/v1/jobs', {
+      name: 'longer than a lease',
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      pub_args: ['sleep', '5'],
+      hour: '0',
+    })
+  ).body;
+  const { execution_id } = (await api.request('POST', `/api/v1/executions/${job_id}`)).body;
+  const done = await waitFor('the run to end', async () => {
+    const { body } = await api.request('GET', `/api/v1/executions/${execution_id}`);
+    return ['succeeded', 'failed'].includes(body.state) ? body : undefined;
+  });
+  t.match(done, { state: 'succeeded', pid: worker.pid }, 'not reaped while its worker lived');
+});
+
 t.test('a killed worker: its run is failed naming host and pid, and it leaves the workers list', async (t) => {
   const worker = await spawnWorker(t, environment);
   const listed = await waitFor('the worker in /api/v1/workers', async () => {
