@@ -1,16 +1,7 @@
-import { ConfigError, loadServiceConfig } from '@tickwork/config';
+import { loadServiceConfigOrExit } from '@tickwork/config';
 import { buildApp } from './app.js';
 
-let config: ReturnType<typeof loadServiceConfig>;
-try {
-  config = loadServiceConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`tickwork api: configuration error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadServiceConfigOrExit('api');
 
 const app = await buildApp(config);
 await app.listen({ host: config.host, port: config.port });

@@ -1,17 +1,8 @@
-import { ConfigError, loadServiceConfig } from '@tickwork/config';
+import { loadServiceConfigOrExit } from '@tickwork/config';
 import { pino } from 'pino';
 import { TickworkWorker } from './tickwork-worker.js';
 
-let config: ReturnType<typeof loadServiceConfig>;
-try {
-  config = loadServiceConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`tickwork worker: configuration error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadServiceConfigOrExit('worker');
 
 const logger = pino({ level: config.logLevel, base: { app: 'worker' } });
 const worker = await TickworkWorker.start(config, logger);

@@ -144,3 +144,14 @@ export function loadServiceConfig(env: Env = process.env): Config & { mongodbUrl
   if (!config.redisUrl) throw new ConfigError('REDIS_URL', 'is required (npm start provides one when unset)');
   return config as Config & { mongodbUrl: string; redisUrl: string };
 }
+
+/** For a process's entry point: the service config, or a one-line error naming the variable and exit 2. */
+export function loadServiceConfigOrExit(app: string, env: Env = process.env): ReturnType<typeof loadServiceConfig> {
+  try {
+    return loadServiceConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`tickwork ${app}: configuration error: ${err.message}`);
+    process.exit(2);
+  }
+}

@@ -11,14 +11,3 @@ export const ExecutionState = {
 } as const;
 
 export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState];
-
-export const EXECUTION_STATES: readonly ExecutionState[] = Object.values(ExecutionState);
-
-/** States after which nothing more happens to a run. */
-export const FINAL_STATES: ReadonlySet<ExecutionState> = new Set([
-  ExecutionState.stopped,
-  ExecutionState.failed,
-  ExecutionState.succeeded,
-  ExecutionState.timeout,
-  ExecutionState.scheduledError,
-]);

@@ -71,7 +71,8 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
       );
     }
     const backend = options.ferretDbBackend ?? 'sqlite';
-    args = ['-listen', `127.0.0.1:${port}`, '-handler', backend];
+    // error level: at warn FerretDB logs every command it lacks (drivers send endSessions on each close).
+    args = ['-listen', `127.0.0.1:${port}`, '-handler', backend, '-log-level', 'error'];
     if (backend === 'postgresql') {
       if (!options.postgresqlUrl) throw new Error('FERRETDB_POSTGRESQL_URL is required for the postgresql backend');
       args.push('-postgresql-url', options.postgresqlUrl);

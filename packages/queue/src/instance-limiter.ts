@@ -55,9 +55,4 @@ export class InstanceLimiter {
   async release(jobId: string, executionId: string): Promise<void> {
     await this.redis.zrem(this.key(jobId), executionId);
   }
-
-  async held(jobId: string): Promise<number> {
-    await this.redis.zremrangebyscore(this.key(jobId), '-inf', Date.now());
-    return this.redis.zcard(this.key(jobId));
-  }
 }

@@ -37,12 +37,6 @@ export class SchedulerMirror {
     await this.queue.removeJobScheduler(schedulerIdFor(jobId));
   }
 
-  /** The next fire BullMQ holds for a job's scheduler, or null when it has none. */
-  async nextFire(jobId: string): Promise<number | null> {
-    const scheduler = await this.queue.getJobScheduler(schedulerIdFor(jobId));
-    return scheduler?.next ?? null;
-  }
-
   /**
    * Upserts what is missing or different and removes schedulers with no active job. Several API processes
    * may call this at once: a Redis lock lets one do it, and upserting only on a difference avoids the

@@ -72,10 +72,6 @@ export class ExecutionRepository {
     return this.model.findById(executionId).lean<ExecutionDocument>();
   }
 
-  async getByFireKey(fireKey: string): Promise<ExecutionRecord | null> {
-    return this.model.findOne({ fire_key: fireKey }).lean<ExecutionDocument>();
-  }
-
   /**
    * Moves an execution on, but only from one of the states given and, with `attempt`, only while that
    * attempt still holds it (a worker cut off and written off by the reaper cannot overwrite the final
@@ -116,9 +112,5 @@ export class ExecutionRepository {
       .find({ scheduled_time: { $gte: start, $lte: end } })
       .sort({ updated_time: -1, _id: 1 })
       .lean<ExecutionDocument[]>();
-  }
-
-  async listForJob(jobId: string): Promise<ExecutionRecord[]> {
-    return this.model.find({ job_id: jobId }).sort({ scheduled_time: 1 }).lean<ExecutionDocument[]>();
   }
 }
