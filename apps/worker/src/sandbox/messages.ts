@@ -9,11 +9,7 @@ export interface RunRequest {
   args: unknown[];
 }
 
-export interface AbortRequest {
-  type: 'abort';
-}
-
-export type ToChild = RunRequest | AbortRequest;
+export type ToChild = RunRequest;
 
 export type FromChild =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }

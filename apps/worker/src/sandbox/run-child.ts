@@ -4,7 +4,6 @@ import { JobClassRegistry } from '@tickwork/sdk';
 import type { FromChild, ToChild } from './messages.js';
 
 const registries = new Map<string, Promise<JobClassRegistry>>();
-let controller: AbortController | undefined;
 
 function send(message: FromChild): void {
   process.send?.(message);
@@ -33,12 +32,10 @@ process.on('disconnect', () => {
   }
 });
 
+// Stop and timeout kill this process's whole group rather than asking: a job may ignore its signal. The
+// signal stays part of JobBase's contract, so a job can be written to give up cleanly where one is sent.
 process.on('message', async (message: ToChild) => {
-  if (message.type === 'abort') {
-    controller?.abort('stop');
-    return;
-  }
-  controller = new AbortController();
+  const controller = new AbortController();
   try {
     const key = `${message.baseDir}|${message.packages.join(',')}`;
     let registry = registries.get(key);
