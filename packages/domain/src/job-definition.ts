@@ -144,12 +144,24 @@ export function normalizeSchedule(input: CronFieldsInput, timezone: string): Job
   };
 }
 
-/** The trigger of a stored (already normalized) schedule. */
+const triggers = new Map<string, CronTrigger>();
+
+/**
+ * The trigger of a stored (already normalized) schedule. Compiled triggers are kept, since the API's
+ * next_run_time and BullMQ's repeat strategy ask for the same few schedules over and over.
+ */
 export function triggerFor(schedule: JobSchedule): CronTrigger {
-  return new CronTrigger(
-    Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])) as Partial<Record<FieldName, string>>,
-    schedule.timezone,
-  );
+  const key = `${schedule.timezone} ${schedulePattern(schedule)}`;
+  let trigger = triggers.get(key);
+  if (!trigger) {
+    if (triggers.size > 50_000) triggers.clear();
+    trigger = new CronTrigger(
+      Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])) as Partial<Record<FieldName, string>>,
+      schedule.timezone,
+    );
+    triggers.set(key, trigger);
+  }
+  return trigger;
 }
 
 /** The schedule as one stable string: BullMQ's scheduler `pattern`, read back by our repeat strategy. */

@@ -1,18 +1,5 @@
-import { type CronTrigger, scheduleFromPattern, triggerFor } from '@tickwork/domain';
+import { scheduleFromPattern, triggerFor } from '@tickwork/domain';
 import type { RepeatOptions } from 'bullmq';
-
-const triggers = new Map<string, CronTrigger>();
-
-function triggerOf(pattern: string, tz: string): CronTrigger {
-  const key = `${tz} ${pattern}`;
-  let trigger = triggers.get(key);
-  if (!trigger) {
-    if (triggers.size > 50_000) triggers.clear();
-    trigger = triggerFor(scheduleFromPattern(pattern, tz));
-    triggers.set(key, trigger);
-  }
-  return trigger;
-}
 
 /**
  * BullMQ's `repeatStrategy`, set on every Queue and Worker: the scheduler's `pattern` is our schedule (see
@@ -21,6 +8,6 @@ function triggerOf(pattern: string, tz: string): CronTrigger {
  */
 export function apschedulerRepeatStrategy(millis: number, opts: RepeatOptions): number | undefined {
   if (!opts.pattern) return undefined;
-  const next = triggerOf(opts.pattern, opts.tz ?? 'UTC').nextFireTime(millis + 1);
+  const next = triggerFor(scheduleFromPattern(opts.pattern, opts.tz ?? 'UTC')).nextFireTime(millis + 1);
   return next ?? undefined;
 }
