@@ -1,15 +1,26 @@
-import { ExecutionState, type JobSummary, newId, pythonJsonDumps } from '@tickwork/domain';
 import {
+  type EndedAttempt,
+  ExecutionState,
+  type JobSummary,
+  newId,
+  nextRetry,
+  pythonJsonDumps,
+  retryDescription,
+} from '@tickwork/domain';
+import {
+  enqueueRecordedRun,
   type InstanceLimiter,
   MANUAL_RUN,
-  type ManualRunData,
+  RETRY_RUN,
+  type RecordedRunData,
   SCHEDULED_RUN,
   type ScheduledRunData,
 } from '@tickwork/queue';
 import type { JobClassRegistry } from '@tickwork/sdk';
 import type { Store } from '@tickwork/store';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import type { OutageRetry } from './outage-retry.js';
 import type { RunningRuns } from './running-runs.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { SerialWrites } from './serial-writes.js';
@@ -28,44 +39,63 @@ export interface RunPolicy {
   maxInstances: number;
 }
 
+/** What the recorder works with: where runs are recorded, run, limited and re-queued. */
+export interface RunRecorderParts {
+  store: Store;
+  registry: JobClassRegistry;
+  host: RunHost;
+  policy: RunPolicy;
+  running: RunningRuns;
+  limiter: InstanceLimiter;
+  sandbox: Sandbox;
+  writes: SerialWrites;
+  outage: OutageRetry;
+  runQueue: Queue;
+  logger: Logger;
+}
+
 /** Why a fire is recorded without being run. */
 interface Refusal {
   description: string;
   result: string;
 }
 
+/** One attempt at running a recorded execution. */
+interface Attempt {
+  executionId: string;
+  token: string;
+  definition: JobSummary;
+  /** How many earlier attempts of this fire failed and were retried. */
+  earlierAttempts: number;
+  log: Logger;
+}
+
 /**
  * Turns one BullMQ job into one execution record and at most one run. A scheduled fire is recorded under
  * its unique fire key — already `running` when it may run, so a duplicate delivery is refused by the index
  * in the same write — or as `scheduled error` when it may not (missed its grace, unknown class, too many
- * instances). The run happens in the sandbox, and its end is written fenced by the attempt token.
+ * instances). The run happens in the sandbox, and its end is written fenced by the attempt token. A failed
+ * run of a job with `retries` goes back to `scheduled` and is queued again after its backoff.
  */
 export class RunRecorder {
-  constructor(
-    private readonly store: Store,
-    private readonly registry: JobClassRegistry,
-    private readonly host: RunHost,
-    private readonly policy: RunPolicy,
-    private readonly running: RunningRuns,
-    private readonly limiter: InstanceLimiter,
-    private readonly sandbox: Sandbox,
-    private readonly writes: SerialWrites,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly parts: RunRecorderParts) {}
 
   async process(job: Job, signal?: AbortSignal): Promise<void> {
     if (job.name === SCHEDULED_RUN) return this.processScheduled(job as Job<ScheduledRunData>, signal);
-    if (job.name === MANUAL_RUN) return this.processManual(job as Job<ManualRunData>, signal);
-    this.logger.warn({ bullmq_job: job.id, name: job.name }, 'ignoring a queue entry of unknown kind');
+    if (job.name === MANUAL_RUN || job.name === RETRY_RUN) {
+      return this.processRecorded(job as Job<RecordedRunData>, signal);
+    }
+    this.parts.logger.warn({ bullmq_job: job.id, name: job.name }, 'ignoring a queue entry of unknown kind');
   }
 
   private async processScheduled(job: Job<ScheduledRunData>, signal?: AbortSignal): Promise<void> {
+    const { store, outage, policy, host, limiter } = this.parts;
     const jobId = job.data.job_id;
     // BullMQ's intended fire time for this scheduler iteration.
     const fireMs = job.opts.prevMillis ?? job.timestamp;
-    const definition = await this.store.jobs.get(jobId);
+    const definition = await outage.run('reading a fired job', () => store.jobs.get(jobId));
     if (!definition || definition.paused) {
-      this.logger.info({ job_id: jobId }, 'fire of a deleted or paused job skipped');
+      this.parts.logger.info({ job_id: jobId }, 'fire of a deleted or paused job skipped');
       return;
     }
     const fire = {
@@ -75,11 +105,11 @@ export class RunRecorder {
       scheduled_time: new Date(fireMs),
       task_id: String(job.id ?? ''),
     };
-    const log = this.logger.child({ job_id: jobId, execution_id: fire.execution_id });
+    const log = this.parts.logger.child({ job_id: jobId, execution_id: fire.execution_id });
 
     // A fire picked up later than the grace is recorded, not run (APScheduler's misfire_grace_time).
     const lateMs = Date.now() - fireMs;
-    const graceSec = definition.misfire_grace_sec ?? this.policy.misfireGraceSec;
+    const graceSec = definition.misfire_grace_sec ?? policy.misfireGraceSec;
     const refusal: Refusal | null =
       lateMs > graceSec * 1000
         ? {
@@ -88,66 +118,89 @@ export class RunRecorder {
           }
         : (this.classRefusal(definition) ?? (await this.acquireSlot(definition, fire.execution_id)));
     if (refusal) {
-      await this.store.executions.insertOnce({ ...fire, state: ExecutionState.scheduledError, ...refusal });
-      log.warn(refusal.description);
-      return;
-    }
-    try {
-      const attempt = newId();
-      const record = await this.store.executions.insertOnce({
+      await this.insertFire('recording a refused fire', {
         ...fire,
-        state: ExecutionState.running,
-        ...this.host,
-        attempt,
-        lease_until: new Date(Date.now() + this.policy.leaseMs),
-      });
-      if (!record) {
-        log.info({ fire: fireMs }, 'fire already recorded elsewhere; not run again');
-        return;
-      }
-      await this.run(fire.execution_id, attempt, definition, log, signal);
-    } finally {
-      await this.limiter.release(jobId, fire.execution_id);
-    }
-  }
-
-  private async processManual(job: Job<ManualRunData>, signal?: AbortSignal): Promise<void> {
-    const record = await this.store.executions.get(job.data.execution_id);
-    if (!record || record.state !== ExecutionState.scheduled) return;
-    // The job as it was when run-now was asked: the record's own snapshot.
-    const definition = record.job;
-    const log = this.logger.child({ job_id: definition.job_id, execution_id: record._id });
-    const taskId = String(job.id ?? '');
-    const refusal = this.classRefusal(definition) ?? (await this.acquireSlot(definition, record._id));
-    if (refusal) {
-      await this.store.executions.transition(record._id, [ExecutionState.scheduled], {
         state: ExecutionState.scheduledError,
-        ...this.host,
-        task_id: taskId,
         ...refusal,
       });
       log.warn(refusal.description);
       return;
     }
     try {
-      const attempt = newId();
-      const started = await this.store.executions.transition(record._id, [ExecutionState.scheduled], {
+      const token = newId();
+      const recorded = await this.insertFire('recording a fire', {
+        ...fire,
         state: ExecutionState.running,
-        ...this.host,
-        task_id: taskId,
-        attempt,
-        lease_until: new Date(Date.now() + this.policy.leaseMs),
+        ...host,
+        attempt: token,
+        lease_until: new Date(Date.now() + policy.leaseMs),
       });
-      if (started) await this.run(record._id, attempt, definition, log, signal);
+      if (!recorded) {
+        log.info({ fire: fireMs }, 'fire already recorded elsewhere; not run again');
+        return;
+      }
+      await this.run({ executionId: fire.execution_id, token, definition, earlierAttempts: 0, log }, signal);
     } finally {
-      await this.limiter.release(definition.job_id, record._id);
+      await limiter.release(jobId, fire.execution_id);
+    }
+  }
+
+  /**
+   * Inserts a fire's record unless the fire has one. A write lost with the connection may have landed: a
+   * duplicate key under our own execution id is our record, not another worker's.
+   */
+  private async insertFire(what: string, fire: Parameters<Store['executions']['insertOnce']>[0]): Promise<boolean> {
+    const { store, outage } = this.parts;
+    return outage.run(what, async () => {
+      if (await store.executions.insertOnce(fire)) return true;
+      return (await store.executions.get(fire.execution_id)) !== null;
+    });
+  }
+
+  /** A run-now or a re-run: the record exists, `scheduled`; it runs the job as the record has it. */
+  private async processRecorded(job: Job<RecordedRunData>, signal?: AbortSignal): Promise<void> {
+    const { store, outage, policy, host, limiter } = this.parts;
+    const record = await outage.run('reading a queued run', () => store.executions.get(job.data.execution_id));
+    if (!record || record.state !== ExecutionState.scheduled) return;
+    const definition = record.job;
+    const log = this.parts.logger.child({ job_id: definition.job_id, execution_id: record._id });
+    const taskId = String(job.id ?? '');
+    const refusal = this.classRefusal(definition) ?? (await this.acquireSlot(definition, record._id));
+    if (refusal) {
+      await outage.run('recording a refused run', () =>
+        store.executions.transition(record._id, [ExecutionState.scheduled], {
+          state: ExecutionState.scheduledError,
+          ...host,
+          task_id: taskId,
+          ...refusal,
+        }),
+      );
+      log.warn(refusal.description);
+      return;
+    }
+    try {
+      const token = newId();
+      const started = await outage.run('recording a run start', () =>
+        store.executions.transition(record._id, [ExecutionState.scheduled], {
+          state: ExecutionState.running,
+          ...host,
+          task_id: taskId,
+          attempt: token,
+          lease_until: new Date(Date.now() + policy.leaseMs),
+          started_time: new Date(),
+        }),
+      );
+      const earlierAttempts = record.attempts?.length ?? 0;
+      if (started) await this.run({ executionId: record._id, token, definition, earlierAttempts, log }, signal);
+    } finally {
+      await limiter.release(definition.job_id, record._id);
     }
   }
 
   /** Resolved here too, so an unknown class is a `scheduled error` without starting a process. */
   private classRefusal(definition: JobSummary): Refusal | null {
     try {
-      this.registry.resolve(definition.job_class_string);
+      this.parts.registry.resolve(definition.job_class_string);
       return null;
     } catch (err) {
       const error = err as Error;
@@ -157,44 +210,30 @@ export class RunRecorder {
 
   /** Takes one of the job's instance slots across the fleet, or says why not. */
   private async acquireSlot(definition: JobSummary, executionId: string): Promise<Refusal | null> {
-    const maxInstances = definition.max_instances ?? this.policy.maxInstances;
-    if (await this.limiter.acquire(definition.job_id, executionId, maxInstances, this.policy.leaseMs)) return null;
+    const { limiter, policy } = this.parts;
+    const maxInstances = definition.max_instances ?? policy.maxInstances;
+    if (await limiter.acquire(definition.job_id, executionId, maxInstances, policy.leaseMs)) return null;
     return {
       description: `Execution of job skipped: maximum number of running instances reached (${maxInstances})`,
       result: '',
     };
   }
 
-  private async run(
-    executionId: string,
-    attempt: string,
-    definition: JobSummary,
-    log: Logger,
-    signal?: AbortSignal,
-  ): Promise<void> {
+  private async run(attempt: Attempt, signal?: AbortSignal): Promise<void> {
+    const { running, sandbox, registry } = this.parts;
+    const { executionId, definition, log } = attempt;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
-    const run = this.running.start(definition.job_id, executionId, attempt);
-    signal?.addEventListener('abort', () => this.running.abort(executionId, 'stop'), { once: true });
+    const startedTime = new Date();
+    const run = running.start(definition.job_id, executionId, attempt.token);
+    signal?.addEventListener('abort', () => running.abort(executionId, 'stop'), { once: true });
     const timer = definition.timeout
-      ? setTimeout(() => this.running.abort(executionId, 'timeout'), definition.timeout * 1000)
+      ? setTimeout(() => running.abort(executionId, 'timeout'), definition.timeout * 1000)
       : undefined;
-    // Leave the renewal list first, then write in turn with renewals: see SerialWrites.
-    const finish = (update: { state: ExecutionState; description?: string; result?: string }) => {
-      this.running.finish(executionId);
-      return this.writes.run(() =>
-        this.store.executions.transition(
-          executionId,
-          [ExecutionState.running, ExecutionState.stopping],
-          { ...update, lease_until: null },
-          attempt,
-        ),
-      );
-    };
     try {
       const emit = (level: 'info' | 'warn' | 'error') => (m: string) => log[level](m);
-      const value = await this.sandbox.run(
+      const value = await sandbox.run(
         {
-          packages: [...this.registry.packages],
+          packages: [...registry.packages],
           baseDir: process.cwd(),
           jobClassString: definition.job_class_string,
           jobId: definition.job_id,
@@ -204,28 +243,91 @@ export class RunRecorder {
         run.controller.signal,
         { info: emit('info'), warn: emit('warn'), error: emit('error') },
       );
-      await finish({ state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
+      clearTimeout(timer);
+      await this.finish(attempt, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
       log.info('run succeeded');
     } catch (err) {
+      clearTimeout(timer);
       if (run.reason === 'timeout') {
-        await finish({ state: ExecutionState.timeout, description: `timed out after ${definition.timeout} s` });
+        await this.finish(attempt, {
+          state: ExecutionState.timeout,
+          description: `timed out after ${definition.timeout} s`,
+        });
         log.warn('run timed out');
       } else if (run.reason === 'stop' || run.reason === 'shutdown') {
         const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
-        await finish({ state: ExecutionState.stopped, description });
+        await this.finish(attempt, { state: ExecutionState.stopped, description });
         log.info(description);
       } else {
         const error = err instanceof Error ? err : new Error(String(err));
-        await finish({
-          state: ExecutionState.failed,
-          description: error.message,
-          result: error.stack ?? error.message,
-        });
+        const failure = { description: error.message, result: error.stack ?? error.message };
         log.warn({ err: error }, 'run failed');
+        if (!(await this.retry(attempt, failure, startedTime))) {
+          await this.finish(attempt, { state: ExecutionState.failed, ...failure });
+        }
       }
     } finally {
-      clearTimeout(timer);
-      this.running.finish(executionId);
+      running.done(executionId);
     }
+  }
+
+  /**
+   * Writes the attempt's final state. It leaves the renewal list first and then writes in turn with the
+   * renewals (see SerialWrites); during a MongoDB outage the write is kept and delivered after it.
+   */
+  private async finish(
+    attempt: Attempt,
+    update: { state: ExecutionState; description?: string; result?: string },
+  ): Promise<void> {
+    const { running, writes, outage, store } = this.parts;
+    running.finishing(attempt.executionId);
+    await writes.run(() =>
+      outage.run(`recording ${update.state}`, () =>
+        store.executions.transition(
+          attempt.executionId,
+          [ExecutionState.running, ExecutionState.stopping],
+          { ...update, lease_until: null },
+          attempt.token,
+        ),
+      ),
+    );
+  }
+
+  /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */
+  private async retry(
+    attempt: Attempt,
+    failure: { description: string; result: string },
+    startedTime: Date,
+  ): Promise<boolean> {
+    const { running, writes, outage, store, host, runQueue } = this.parts;
+    const { definition, executionId } = attempt;
+    const plan = nextRetry(definition, attempt.earlierAttempts);
+    if (!plan) return false;
+    const ended: EndedAttempt = {
+      ...host,
+      state: ExecutionState.failed,
+      ...failure,
+      started_time: startedTime,
+      ended_time: new Date(),
+    };
+    running.finishing(executionId);
+    const description = retryDescription(plan, definition.retries, failure.description);
+    const runAfter = new Date(Date.now() + plan.delayMs);
+    const rescheduled = await writes.run(() =>
+      outage.run('scheduling a retry', () =>
+        store.executions.scheduleRetry(executionId, attempt.token, ended, description, runAfter),
+      ),
+    );
+    // Not rescheduled: a stop was asked (the final write records it) or the reaper got there first.
+    if (!rescheduled) return false;
+    attempt.log.info({ retry: plan.number, delay_ms: plan.delayMs }, description);
+    // If this enqueue is lost (Redis down), the reaper's sweep of overdue `scheduled` records queues it.
+    await enqueueRecordedRun(
+      runQueue,
+      { job_id: definition.job_id, execution_id: executionId },
+      plan.number,
+      plan.delayMs,
+    ).catch((err) => attempt.log.warn({ err }, 'queueing the retry failed; the overdue sweep will queue it'));
+    return true;
   }
 }

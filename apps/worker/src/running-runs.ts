@@ -9,9 +9,13 @@ export interface RunningRun {
   reason?: AbortReason;
 }
 
-/** The runs this worker process is executing now, each abortable by its execution id. */
+/**
+ * The runs this worker process is executing now, each abortable by its execution id, and those whose final
+ * state is still being written: the worker vouches for both in the registry, so no reaper writes them off.
+ */
 export class RunningRuns {
   private readonly runs = new Map<string, RunningRun>();
+  private readonly closing = new Set<string>();
 
   start(jobId: string, executionId: string, attempt: string): RunningRun {
     const run: RunningRun = { jobId, executionId, attempt, controller: new AbortController() };
@@ -19,8 +23,15 @@ export class RunningRuns {
     return run;
   }
 
-  finish(executionId: string): void {
+  /** The run ended and its final state is being written: no more lease renewals, still vouched for. */
+  finishing(executionId: string): void {
+    if (this.runs.delete(executionId)) this.closing.add(executionId);
+  }
+
+  /** Its final state is written (or given up): forgotten. */
+  done(executionId: string): void {
     this.runs.delete(executionId);
+    this.closing.delete(executionId);
   }
 
   /** Aborts the run if it is here; the first reason given is the one recorded. */
@@ -34,6 +45,11 @@ export class RunningRuns {
 
   list(): RunningRun[] {
     return [...this.runs.values()];
+  }
+
+  /** Execution ids this worker still holds: running, or writing their final state. */
+  held(): string[] {
+    return [...this.runs.keys(), ...this.closing];
   }
 
   get size(): number {

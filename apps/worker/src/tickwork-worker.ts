@@ -4,6 +4,7 @@ import type { Config } from '@tickwork/config';
 import {
   apschedulerRepeatStrategy,
   createRedis,
+  createRunQueue,
   InstanceLimiter,
   QUEUE_NAME,
   RunControlChannel,
@@ -11,9 +12,10 @@ import {
 } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Store } from '@tickwork/store';
-import { Worker } from 'bullmq';
+import { type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { OutageRetry } from './outage-retry.js';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -42,7 +44,8 @@ export class TickworkWorker {
   readonly pid = process.pid;
   private readonly started = new Date();
   private heartbeat: NodeJS.Timeout | undefined;
-  private beating = false;
+  private publishing = false;
+  private renewing = false;
 
   private constructor(
     private readonly config: WorkerConfig,
@@ -57,6 +60,8 @@ export class TickworkWorker {
     private readonly limiter: InstanceLimiter,
     private readonly sandbox: Sandbox,
     private readonly writes: SerialWrites,
+    private readonly runQueue: Queue,
+    private readonly giveUp: AbortController,
     private readonly logger: Logger,
   ) {}
 
@@ -74,7 +79,23 @@ export class TickworkWorker {
     const limiter = new InstanceLimiter(redis, config.queuePrefix);
     const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
     const writes = new SerialWrites();
-    const recorder = new RunRecorder(store, registry, host, policy, running, limiter, sandbox, writes, logger);
+    // Aborted when the shutdown grace runs out: until then, writes MongoDB refused are kept and retried.
+    const giveUp = new AbortController();
+    const outage = new OutageRetry(giveUp.signal, logger);
+    const runQueue = createRunQueue(redis, config.queuePrefix);
+    const recorder = new RunRecorder({
+      store,
+      registry,
+      host,
+      policy,
+      running,
+      limiter,
+      sandbox,
+      writes,
+      outage,
+      runQueue,
+      logger,
+    });
     const subscriber = createRedis(config.redisUrl);
     await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
       if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
@@ -102,6 +123,8 @@ export class TickworkWorker {
       limiter,
       sandbox,
       writes,
+      runQueue,
+      giveUp,
       logger,
     );
     await bullWorker.waitUntilReady();
@@ -117,42 +140,56 @@ export class TickworkWorker {
     return worker;
   }
 
-  /** Tells the fleet this worker lives, and renews the leases of the runs it holds. */
+  /**
+   * Tells the fleet this worker lives and which runs it holds (Redis), and renews those runs' leases
+   * (MongoDB). The two go separately: through a MongoDB outage the worker still vouches for its runs, so
+   * they are not written off while their final states wait to be delivered.
+   */
   private async beat(): Promise<void> {
-    if (this.beating) return; // a slow beat must not pile up behind itself
-    this.beating = true;
+    await Promise.all([this.publishPresence(), this.renewLeases()]);
+  }
+
+  private async publishPresence(): Promise<void> {
+    if (this.publishing) return; // a slow beat must not pile up behind itself
+    this.publishing = true;
     try {
-      await this.renewAndPublish();
+      await this.workers.publish(
+        {
+          worker_id: this.id,
+          hostname: this.hostname,
+          pid: this.pid,
+          started: this.started.toISOString(),
+          concurrency: this.config.workerConcurrency,
+          running: this.running.size,
+          executions: this.running.held(),
+          job_classes: this.registry.metaInfo(),
+          last_heartbeat: new Date().toISOString(),
+        },
+        this.config.workerHeartbeatSec * 3000,
+      );
     } finally {
-      this.beating = false;
+      this.publishing = false;
     }
   }
 
-  private async renewAndPublish(): Promise<void> {
-    const leaseMs = this.config.executionLeaseSec * 1000;
-    // The list is taken inside the serial section, so a run that has begun its final write is not in it.
-    const runs = await this.writes.run(async () => {
-      const held = this.running.list();
-      await this.store.executions.renewLeases(
-        held.map((run) => run.attempt),
-        new Date(Date.now() + leaseMs),
-      );
-      return held;
-    });
-    for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);
-    await this.workers.publish(
-      {
-        worker_id: this.id,
-        hostname: this.hostname,
-        pid: this.pid,
-        started: this.started.toISOString(),
-        concurrency: this.config.workerConcurrency,
-        running: this.running.size,
-        job_classes: this.registry.metaInfo(),
-        last_heartbeat: new Date().toISOString(),
-      },
-      this.config.workerHeartbeatSec * 3000,
-    );
+  private async renewLeases(): Promise<void> {
+    if (this.renewing) return;
+    this.renewing = true;
+    try {
+      const leaseMs = this.config.executionLeaseSec * 1000;
+      // The list is taken inside the serial section, so a run that has begun its final write is not in it.
+      const runs = await this.writes.run(async () => {
+        const held = this.running.list();
+        await this.store.executions.renewLeases(
+          held.map((run) => run.attempt),
+          new Date(Date.now() + leaseMs),
+        );
+        return held;
+      });
+      for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);
+    } finally {
+      this.renewing = false;
+    }
   }
 
   /**
@@ -163,11 +200,15 @@ export class TickworkWorker {
     const closing = this.bullWorker.close();
     const grace = setTimeout(() => {
       for (const run of this.running.list()) this.running.abort(run.executionId, 'shutdown');
+      // Writes still waiting for MongoDB get one more grace, then are dropped: the reaper closes them out.
+      setTimeout(() => this.giveUp.abort(), this.config.workerShutdownGraceSec * 1000).unref();
     }, this.config.workerShutdownGraceSec * 1000);
     await closing;
     clearTimeout(grace);
+    this.giveUp.abort();
     clearInterval(this.heartbeat);
     this.sandbox.close();
+    await this.runQueue.close();
     await this.workers.remove(this.id).catch(() => undefined);
     this.subscriber.disconnect();
     this.bullConnection.disconnect();

@@ -19,6 +19,10 @@ export interface JobRunOptions {
   misfire_grace_sec: number | null;
   /** Runs of this job allowed at once across the fleet (else JOB_MAX_INSTANCES). */
   max_instances: number | null;
+  /** Times a failed run (the job failed, or its worker was lost) is run again; 0 = never, cron's way. */
+  retries: number;
+  /** Seconds before the first re-run; each further one waits twice as long as the one before. */
+  retry_backoff_sec: number;
 }
 
 /** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
@@ -32,6 +36,8 @@ export interface JobDefinition extends JobSchedule, JobRunOptions {
 
 /** A job's definition without its paused flag: what an execution keeps and what the API shows. */
 export type JobSummary = Omit<JobDefinition, 'paused'>;
+
+export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 
 /** Picks exactly the summary fields, in ndscheduler's order, from anything that has them. */
 export function jobSummary(job: JobSummary): JobSummary {
@@ -51,6 +57,8 @@ export function jobSummary(job: JobSummary): JobSummary {
     timeout: job.timeout ?? null,
     misfire_grace_sec: job.misfire_grace_sec ?? null,
     max_instances: job.max_instances ?? null,
+    retries: job.retries ?? 0,
+    retry_backoff_sec: job.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
   };
   return summary;
 }
@@ -72,6 +80,8 @@ const jobProperties = {
   timeout: Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()]),
   misfire_grace_sec: Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()]),
   max_instances: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
+  retries: Type.Integer({ minimum: 0, maximum: 100 }),
+  retry_backoff_sec: Type.Integer({ minimum: 0, maximum: 86_400 }),
 };
 
 /** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
@@ -90,6 +100,8 @@ export const NewJobSchema = Type.Object({
   timeout: Type.Optional(jobProperties.timeout),
   misfire_grace_sec: Type.Optional(jobProperties.misfire_grace_sec),
   max_instances: Type.Optional(jobProperties.max_instances),
+  retries: Type.Optional(jobProperties.retries),
+  retry_backoff_sec: Type.Optional(jobProperties.retry_backoff_sec),
 });
 export type NewJob = Static<typeof NewJobSchema>;
 
@@ -184,6 +196,8 @@ export function describeChanges(before: JobDefinition, after: JobDefinition): st
     'timeout',
     'misfire_grace_sec',
     'max_instances',
+    'retries',
+    'retry_backoff_sec',
   ] as const;
   return keys
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))

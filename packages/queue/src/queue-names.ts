@@ -1,9 +1,13 @@
 /** The one BullMQ queue every run goes through, under QUEUE_PREFIX. */
 export const QUEUE_NAME = 'runs';
 
-/** BullMQ job names: a fire of a job's scheduler, or a run-now request. */
+/**
+ * BullMQ job names: a fire of a job's scheduler; a run-now request; a re-run of a failed fire (the job's
+ * `retries`). The last two run an execution already recorded as `scheduled`.
+ */
 export const SCHEDULED_RUN = 'scheduled';
 export const MANUAL_RUN = 'manual';
+export const RETRY_RUN = 'retry';
 
 /** Scheduler ids carry no ':' and are never all digits (BullMQ treats both specially). */
 export function schedulerIdFor(jobId: string): string {
@@ -14,15 +18,16 @@ export function jobIdOfScheduler(schedulerId: string): string | null {
   return schedulerId.startsWith('job_') ? schedulerId.slice(4) : null;
 }
 
-export function manualRunIdFor(executionId: string): string {
-  return `manual-${executionId}`;
+/** One queue entry per recorded run and re-run, so queueing it again (a retried request, a sweep) is a no-op. */
+export function recordedRunIdFor(executionId: string, retryNumber: number): string {
+  return retryNumber === 0 ? `manual-${executionId}` : `retry-${executionId}-${retryNumber}`;
 }
 
 export interface ScheduledRunData {
   job_id: string;
 }
 
-export interface ManualRunData {
+export interface RecordedRunData {
   job_id: string;
   execution_id: string;
 }

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MANUAL_RUN, type ManualRunData, manualRunIdFor, QUEUE_NAME } from './queue-names.js';
+import { MANUAL_RUN, QUEUE_NAME, RETRY_RUN, type RecordedRunData, recordedRunIdFor } from './queue-names.js';
 import { apschedulerRepeatStrategy } from './repeat-strategy.js';
 
 /** The producer side of the run queue, with our repeat strategy so upserted schedulers fire on our cron. */
@@ -12,10 +12,19 @@ export function createRunQueue(connection: Redis, prefix: string): Queue {
   });
 }
 
-/** Queues a run-now; the job id is derived from the execution so a retried request cannot queue twice. */
-export async function enqueueManualRun(queue: Queue, data: ManualRunData): Promise<void> {
-  await queue.add(MANUAL_RUN, data, {
-    jobId: manualRunIdFor(data.execution_id),
+/**
+ * Queues the run of an execution recorded as `scheduled`: a run-now (retryNumber 0) or the n-th re-run of a
+ * failed fire, after `delayMs`. The entry's id comes from the execution, so queueing twice queues once.
+ */
+export async function enqueueRecordedRun(
+  queue: Queue,
+  data: RecordedRunData,
+  retryNumber = 0,
+  delayMs = 0,
+): Promise<void> {
+  await queue.add(retryNumber === 0 ? MANUAL_RUN : RETRY_RUN, data, {
+    jobId: recordedRunIdFor(data.execution_id, retryNumber),
+    delay: delayMs,
     removeOnComplete: true,
     removeOnFail: 1000,
   });

@@ -20,6 +20,16 @@ export class SchedulerMirror {
     private readonly prefix: string,
   ) {}
 
+  /** Set by each complete pass: its absence means Redis lost its data (flushed, or restarted empty). */
+  private get markKey(): string {
+    return `${this.prefix}:mirror-reconciled`;
+  }
+
+  /** False when Redis has lost the mirror since the last complete pass: reconcile now, not at the next tick. */
+  async isIntact(): Promise<boolean> {
+    return (await this.redis.exists(this.markKey)) === 1;
+  }
+
   async upsert(job: JobDefinition): Promise<void> {
     if (job.paused) {
       await this.remove(job.job_id);
@@ -69,6 +79,7 @@ export class SchedulerMirror {
         await this.queue.removeJobScheduler(id);
         report.removed++;
       }
+      await this.redis.set(this.markKey, String(Date.now()));
       return report;
     } finally {
       // Release only our own lock: compare-and-delete in one step.

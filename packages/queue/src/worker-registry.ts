@@ -8,6 +8,8 @@ export interface WorkerInfo {
   started: string;
   concurrency: number;
   running: number;
+  /** Executions this worker holds (running, or writing their final state): the reaper leaves these alone. */
+  executions: string[];
   job_classes: Array<{
     job_class_string: string;
     notes: string;

@@ -1,5 +1,6 @@
 import {
   AuditEvent,
+  DEFAULT_RETRY_BACKOFF_SEC,
   describeChanges,
   ExecutionState,
   hasCronFields,
@@ -11,7 +12,7 @@ import {
   newId,
   normalizeSchedule,
 } from '@tickwork/domain';
-import { enqueueManualRun, type SchedulerMirror } from '@tickwork/queue';
+import { enqueueRecordedRun, type SchedulerMirror } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
 import type { Queue } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
@@ -54,6 +55,8 @@ export class JobService {
       timeout: input.timeout ?? null,
       misfire_grace_sec: input.misfire_grace_sec ?? null,
       max_instances: input.max_instances ?? null,
+      retries: input.retries ?? 0,
+      retry_backoff_sec: input.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
       paused: false,
     };
     await this.store.jobs.insert(job);
@@ -76,6 +79,8 @@ export class JobService {
       timeout: changes.timeout === undefined ? before.timeout : changes.timeout,
       misfire_grace_sec: changes.misfire_grace_sec === undefined ? before.misfire_grace_sec : changes.misfire_grace_sec,
       max_instances: changes.max_instances === undefined ? before.max_instances : changes.max_instances,
+      retries: changes.retries ?? before.retries,
+      retry_backoff_sec: changes.retry_backoff_sec ?? before.retry_backoff_sec,
     };
     if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.mirrorUpsert(after);
@@ -108,8 +113,9 @@ export class JobService {
       fire_key: `manual@${executionId}`,
       scheduled_time: new Date(),
       state: ExecutionState.scheduled,
+      run_after: new Date(),
     });
-    await enqueueManualRun(this.runQueue, { job_id: jobId, execution_id: executionId });
+    await enqueueRecordedRun(this.runQueue, { job_id: jobId, execution_id: executionId });
     await this.audit(job, AuditEvent.customRun, user, executionId);
     return executionId;
   }

@@ -14,5 +14,15 @@ export function executionView(execution: ExecutionRecord) {
     scheduled_time: formatTime(new Date(execution.scheduled_time).getTime()),
     updated_time: formatTime(new Date(execution.updated_time).getTime()),
     job: { ...jobSummary(execution.job), task_name: execution.job.job_class_string },
+    // Earlier attempts of this fire that failed and were run again (the job's `retries`), oldest first.
+    attempts: (execution.attempts ?? []).map((a) => ({
+      state: a.state,
+      hostname: a.hostname,
+      pid: a.pid,
+      description: a.description,
+      result: a.result,
+      started_time: a.started_time ? formatTime(new Date(a.started_time).getTime()) : '',
+      ended_time: formatTime(new Date(a.ended_time).getTime()),
+    })),
   };
 }

@@ -1,4 +1,4 @@
-import type { ExecutionState, JobSummary } from '@tickwork/domain';
+import type { EndedAttempt, ExecutionState, JobSummary } from '@tickwork/domain';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** The job as it was when the run was recorded: ndscheduler shows this inside each execution. */
@@ -21,8 +21,27 @@ export interface ExecutionDocument {
   attempt: string;
   /** Until when the running attempt's worker vouches for it; past that, the reaper closes it out. */
   lease_until: Date | null;
+  /** When the running attempt began. */
+  started_time: Date | null;
+  /** For a `scheduled` record: when its queued run is due; one overdue by much is queued again. */
+  run_after: Date | null;
+  /** Earlier attempts that failed and were run again (the job's `retries`), oldest first. */
+  attempts: EndedAttempt[];
   job: ExecutionJobSnapshot;
 }
+
+const endedAttemptSchema = new Schema<EndedAttempt>(
+  {
+    hostname: String,
+    pid: Number,
+    state: String,
+    description: String,
+    result: String,
+    started_time: Date,
+    ended_time: Date,
+  },
+  { _id: false },
+);
 
 const executionSchema = new Schema<ExecutionDocument>(
   {
@@ -39,6 +58,9 @@ const executionSchema = new Schema<ExecutionDocument>(
     updated_time: { type: Date, required: true },
     attempt: { type: String, default: '' },
     lease_until: { type: Date, default: null },
+    started_time: { type: Date, default: null },
+    run_after: { type: Date, default: null },
+    attempts: { type: [endedAttemptSchema], default: [] },
     job: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'executions', versionKey: false, minimize: false },
@@ -48,6 +70,7 @@ executionSchema.index({ scheduled_time: 1 });
 executionSchema.index({ job_id: 1, state: 1 });
 executionSchema.index({ state: 1, lease_until: 1 });
 executionSchema.index({ attempt: 1 });
+executionSchema.index({ state: 1, run_after: 1 });
 
 export function executionModel(connection: Connection): Model<ExecutionDocument> {
   return connection.model<ExecutionDocument>('Execution', executionSchema);

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_BACKOFF_SEC } from '@tickwork/domain';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export interface JobDocument {
@@ -16,6 +17,8 @@ export interface JobDocument {
   timeout: number | null;
   misfire_grace_sec: number | null;
   max_instances: number | null;
+  retries: number;
+  retry_backoff_sec: number;
   paused: boolean;
   created_time: Date;
   updated_time: Date;
@@ -38,6 +41,8 @@ const jobSchema = new Schema<JobDocument>(
     timeout: { type: Number, default: null },
     misfire_grace_sec: { type: Number, default: null },
     max_instances: { type: Number, default: null },
+    retries: { type: Number, default: 0 },
+    retry_backoff_sec: { type: Number, default: DEFAULT_RETRY_BACKOFF_SEC },
     paused: { type: Boolean, required: true, default: false },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },

@@ -1,4 +1,4 @@
-import { ExecutionState, type JobSummary, jobSummary } from '@tickwork/domain';
+import { type EndedAttempt, ExecutionState, type JobSummary, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { ExecutionDocument } from '../models/execution-model.js';
 
@@ -22,12 +22,15 @@ export interface NewExecution {
   task_id?: string;
   attempt?: string;
   lease_until?: Date | null;
+  /** For a record born `scheduled`: when its queued run is due. */
+  run_after?: Date | null;
 }
 
 export interface ExecutionUpdate {
   state: ExecutionState;
   attempt?: string;
   lease_until?: Date | null;
+  started_time?: Date | null;
   hostname?: string;
   pid?: number;
   task_id?: string;
@@ -57,6 +60,9 @@ export class ExecutionRepository {
       updated_time: new Date(),
       attempt: execution.attempt ?? '',
       lease_until: execution.lease_until ?? null,
+      started_time: execution.state === ExecutionState.running ? new Date() : null,
+      run_after: execution.run_after ?? null,
+      attempts: [],
       job: jobSummary(execution.job),
     };
     try {
@@ -87,6 +93,44 @@ export class ExecutionRepository {
     if (attempt !== undefined) filter.attempt = attempt;
     const result = await this.model.updateOne(filter, { $set: { ...update, updated_time: new Date() } });
     return result.matchedCount === 1;
+  }
+
+  /**
+   * Puts a fire whose attempt failed back to `scheduled` for another attempt due at `runAfter`, keeping the
+   * failed one in `attempts`. Fenced like transition(); false when the attempt no longer holds the record.
+   */
+  async scheduleRetry(
+    executionId: string,
+    attempt: string,
+    ended: EndedAttempt,
+    description: string,
+    runAfter: Date,
+  ): Promise<boolean> {
+    const result = await this.model.updateOne(
+      // Only from `running`: a run someone asked to stop is not run again.
+      { _id: executionId, state: ExecutionState.running, attempt },
+      {
+        $set: {
+          state: ExecutionState.scheduled,
+          description,
+          attempt: '',
+          lease_until: null,
+          started_time: null,
+          run_after: runAfter,
+          updated_time: new Date(),
+        },
+        $push: { attempts: ended },
+      },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** `scheduled` records whose run was due before `before`: their queue entry may have been lost. */
+  async listOverdueScheduled(before: Date, limit = 500): Promise<ExecutionRecord[]> {
+    return this.model
+      .find({ state: ExecutionState.scheduled, run_after: { $lt: before } })
+      .limit(limit)
+      .lean<ExecutionDocument[]>();
   }
 
   /** Extends the leases of the attempts a live worker is running: one write, whatever their number. */

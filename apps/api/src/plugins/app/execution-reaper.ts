@@ -1,44 +1,90 @@
 import type { Config } from '@tickwork/config';
-import { ExecutionState } from '@tickwork/domain';
+import { type EndedAttempt, ExecutionState, nextRetry, retryDescription } from '@tickwork/domain';
+import { enqueueRecordedRun } from '@tickwork/queue';
+import type { ExecutionRecord } from '@tickwork/store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** One pass now: runs whose worker stopped renewing their lease are closed out. Returns how many. */
+    /**
+     * One pass now: runs whose worker stopped renewing their lease are closed out (or retried), and
+     * `scheduled` runs whose queue entry may be lost are queued again. Returns how many runs it closed out.
+     */
     reapExpiredRuns(): Promise<number>;
   }
 }
 
+/** A `scheduled` run still waiting this long after it was due has probably lost its queue entry. */
+const OVERDUE_MS = 30_000;
+
 /**
- * No execution stays `running` forever: a worker renews the lease of each run it holds every heartbeat, and
- * this pass (every REAPER_INTERVAL_SEC) closes out the runs whose lease ran out — `failed` naming the lost host
- * and pid, or `stopped` when a stop had been asked. Each update is fenced by the attempt token, so several API
- * processes may reap at once and a late worker cannot undo it.
+ * No execution stays `running` or `scheduled` forever. A worker renews the lease of each run it holds every
+ * heartbeat, and this pass (every REAPER_INTERVAL_SEC) closes out the runs whose lease ran out — `failed`
+ * naming the lost host and pid (or re-run, for a job with `retries`), `stopped` when a stop had been asked —
+ * unless a live worker still lists the run as its own (it is waiting out a MongoDB outage to write its end).
+ * Each update is fenced by the attempt token, so several API processes may reap at once and a late worker
+ * cannot undo it. Runs left `scheduled` past their time (Redis lost their queue entry) are queued again;
+ * the entry's id comes from the execution, so this never queues one twice.
  */
 export default fp(
   async function executionReaper(app: FastifyInstance, opts: { config: Config }) {
-    app.decorate('reapExpiredRuns', async () => {
-      const now = new Date();
-      let reaped = 0;
-      for (const run of await app.store.executions.listExpiredLeases(now)) {
-        const lost = `lost worker ${run.hostname} pid ${run.pid}: no heartbeat since ${run.lease_until?.toISOString()}`;
-        const stopping = run.state === ExecutionState.stopping;
-        const closed = await app.store.executions.transition(
-          run._id,
-          [run.state],
-          {
-            state: stopping ? ExecutionState.stopped : ExecutionState.failed,
+    const closeOut = async (run: ExecutionRecord): Promise<boolean> => {
+      const lost = `lost worker ${run.hostname} pid ${run.pid}: no heartbeat since ${run.lease_until?.toISOString()}`;
+      if (run.state === ExecutionState.running) {
+        const plan = nextRetry(run.job, run.attempts?.length ?? 0);
+        if (plan) {
+          const ended: EndedAttempt = {
+            hostname: run.hostname,
+            pid: run.pid,
+            state: ExecutionState.failed,
             description: lost,
-            lease_until: null,
-          },
-          run.attempt,
-        );
-        if (closed) {
-          reaped++;
-          app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
+            result: '',
+            started_time: run.started_time,
+            ended_time: new Date(),
+          };
+          const description = retryDescription(plan, run.job.retries, lost);
+          const runAfter = new Date(Date.now() + plan.delayMs);
+          if (!(await app.store.executions.scheduleRetry(run._id, run.attempt, ended, description, runAfter))) {
+            return false;
+          }
+          await enqueueRecordedRun(
+            app.runQueue,
+            { job_id: run.job_id, execution_id: run._id },
+            plan.number,
+            plan.delayMs,
+          ).catch((err) => app.log.warn({ err, execution_id: run._id }, 'queueing a retry failed; swept later'));
+          app.log.warn({ execution_id: run._id, job_id: run.job_id }, description);
+          return true;
         }
       }
+      const stopping = run.state === ExecutionState.stopping;
+      const closed = await app.store.executions.transition(
+        run._id,
+        [run.state],
+        { state: stopping ? ExecutionState.stopped : ExecutionState.failed, description: lost, lease_until: null },
+        run.attempt,
+      );
+      if (closed) app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
+      return closed;
+    };
+
+    const requeueOverdue = async (): Promise<void> => {
+      for (const run of await app.store.executions.listOverdueScheduled(new Date(Date.now() - OVERDUE_MS))) {
+        await enqueueRecordedRun(app.runQueue, { job_id: run.job_id, execution_id: run._id }, run.attempts.length);
+      }
+    };
+
+    app.decorate('reapExpiredRuns', async () => {
+      const expired = await app.store.executions.listExpiredLeases(new Date());
+      let reaped = 0;
+      if (expired.length > 0) {
+        const vouched = new Set((await app.workerRegistry.list()).flatMap((w) => w.executions ?? []));
+        for (const run of expired) {
+          if (!vouched.has(run._id) && (await closeOut(run))) reaped++;
+        }
+      }
+      await requeueOverdue();
       return reaped;
     });
     let timer: NodeJS.Timeout | undefined;
@@ -50,5 +96,5 @@ export default fp(
     });
     app.addHook('onClose', async () => clearInterval(timer));
   },
-  { name: 'execution-reaper', dependencies: ['store'] },
+  { name: 'execution-reaper', dependencies: ['store', 'queue'] },
 );
