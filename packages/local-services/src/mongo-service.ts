@@ -23,6 +23,10 @@ export interface MongoOptions {
   postgresqlUrl?: string;
   /** How long to wait for `{ping: 1}` (default 60 s). */
   readyTimeoutMs?: number;
+  /** Address to listen on (default 127.0.0.1); the URL returned still names 127.0.0.1. */
+  listenHost?: string;
+  /** A fixed port (to restart a server where its clients expect it); a free one when omitted. */
+  port?: number;
   log: Log;
 }
 
@@ -46,7 +50,8 @@ export async function mongoAnswersPing(url: string): Promise<boolean> {
 export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions): Promise<ProvidedService> {
   if (env.MONGODB_URL) return { url: env.MONGODB_URL, source: 'MONGODB_URL', stop: async () => {} };
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const listenHost = options.listenHost ?? '127.0.0.1';
   const url = `mongodb://127.0.0.1:${port}`;
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tickwork-mongo-'));
@@ -59,7 +64,7 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
   let source: string;
   if (mongod) {
     command = mongod;
-    args = ['--dbpath', dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'];
+    args = ['--dbpath', dataDir, '--port', String(port), '--bind_ip', listenHost, '--quiet'];
     source = 'mongod';
   } else {
     try {
@@ -72,7 +77,7 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
     }
     const backend = options.ferretDbBackend ?? 'sqlite';
     // error level: at warn FerretDB logs every command it lacks (drivers send endSessions on each close).
-    args = ['-listen', `127.0.0.1:${port}`, '-handler', backend, '-log-level', 'error'];
+    args = ['-listen', `${listenHost}:${port}`, '-handler', backend, '-log-level', 'error'];
     if (backend === 'postgresql') {
       if (!options.postgresqlUrl) throw new Error('FERRETDB_POSTGRESQL_URL is required for the postgresql backend');
       args.push('-postgresql-url', options.postgresqlUrl);

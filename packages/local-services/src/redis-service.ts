@@ -34,6 +34,17 @@ export async function provideRedis(env: NodeJS.ProcessEnv, log: Log): Promise<Pr
   const local = 'redis://127.0.0.1:6379';
   if (await redisAnswersPing(local)) return { url: local, source: 'redis on 127.0.0.1:6379', stop: async () => {} };
 
+  return startRedisServer({}, log);
+}
+
+/**
+ * A redis-server of our own (from PATH) with a temp directory and no persistence: a restart loses all, as
+ * Redis without persistence does. `bind` defaults to 127.0.0.1; the URL returned names 127.0.0.1.
+ */
+export async function startRedisServer(
+  options: { bind?: string; port?: number },
+  log: Log,
+): Promise<ProvidedService & { port: number }> {
   const server = which('redis-server', ['/usr/sbin', '/usr/local/bin']);
   if (!server) {
     throw new Error(
@@ -41,17 +52,19 @@ export async function provideRedis(env: NodeJS.ProcessEnv, log: Log): Promise<Pr
         'install it (apt-get install redis-server), or run `docker compose up redis`',
     );
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tickwork-redis-'));
+  const bind = options.bind ?? '127.0.0.1';
   const child = spawnService(
     server,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', String(port), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--dir', dir],
     log,
   );
   const url = `redis://127.0.0.1:${port}`;
   await waitUntil('redis-server', () => redisAnswersPing(url), 30_000);
   return {
     url,
+    port,
     source: 'redis-server',
     async stop() {
       await stopChild(child);

@@ -38,10 +38,13 @@ export function testEnvironment(t: Teardown, overrides: Record<string, string> =
   };
   const config = loadConfig(env) as TestEnvironment['config'];
   t.teardown(async () => {
-    const connection = mongoose.createConnection(env.MONGODB_URL as string, { serverSelectionTimeoutMS: 5000 });
-    await connection.asPromise();
-    await connection.dropDatabase();
-    await connection.close();
+    // A test on a private server (PrivateMongo) has its data removed with the server.
+    if (!overrides.MONGODB_URL) {
+      const connection = mongoose.createConnection(env.MONGODB_URL as string, { serverSelectionTimeoutMS: 5000 });
+      await connection.asPromise();
+      await connection.dropDatabase();
+      await connection.close();
+    }
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
     let cursor = '0';
     do {

@@ -99,3 +99,44 @@ t.test('a killed worker: its run is failed naming host and pid, and it leaves th
   t.equal(late, false, 'a late write is fenced off');
   t.equal((await api.request('GET', `/api/v1/executions/${execution_id}`)).body.state, 'failed');
 });
+
+t.test('a run whose lease ran out is left alone while a live worker still lists it as its own', async (t) => {
+  // As through a MongoDB outage: the worker could not renew the lease, but it is alive (Redis) and holds
+  // the run, waiting to write its end. Recorded here directly, with no worker process, to leave no race.
+  const { job_id } = (
+    await api.request('POST', '/api/v1/jobs', { name: 'vouched', job_class_string: 'a.B', hour: '0' })
+  ).body;
+  const job = await api.app.store.jobs.get(job_id);
+  const executionId = 'c'.repeat(32);
+  await api.app.store.executions.insertOnce({
+    execution_id: executionId,
+    job: job as NonNullable<typeof job>,
+    fire_key: `manual@${executionId}`,
+    scheduled_time: new Date(),
+    state: ExecutionState.running,
+    hostname: 'elsewhere',
+    pid: 4242,
+    attempt: 'a1',
+    lease_until: new Date(Date.now() - 60_000),
+  });
+  const entry = {
+    worker_id: 'w-vouching',
+    hostname: 'elsewhere',
+    pid: 4242,
+    started: new Date().toISOString(),
+    concurrency: 1,
+    running: 0,
+    executions: [executionId],
+    job_classes: [],
+    last_heartbeat: new Date().toISOString(),
+  };
+  await api.app.workerRegistry.publish(entry, 60_000);
+  t.equal(await api.app.reapExpiredRuns(), 0, 'not reaped while vouched for');
+  t.equal((await api.app.store.executions.get(executionId))?.state, 'running');
+
+  await api.app.workerRegistry.remove(entry.worker_id);
+  await waitFor(
+    'the reaper to close it out',
+    async () => (await api.app.store.executions.get(executionId))?.state === 'failed',
+  );
+});
