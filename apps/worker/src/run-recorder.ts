@@ -6,8 +6,12 @@ import {
   nextRetry,
   pythonJsonDumps,
   retryDescription,
+  triggerFor,
 } from '@tickwork/domain';
 import {
+  BACKFILL_RUN,
+  type BackfillRunData,
+  enqueueBackfills,
   enqueueRecordedRun,
   type InstanceLimiter,
   MANUAL_RUN,
@@ -15,6 +19,7 @@ import {
   type RecordedRunData,
   SCHEDULED_RUN,
   type ScheduledRunData,
+  schedulerIdFor,
 } from '@tickwork/queue';
 import type { JobClassRegistry } from '@tickwork/sdk';
 import type { Store } from '@tickwork/store';
@@ -37,7 +42,12 @@ export interface RunPolicy {
   misfireGraceSec: number;
   /** Default for jobs without max_instances. */
   maxInstances: number;
+  /** JOB_COALESCE: fires skipped while a late one waited collapse into it (true), or are each recorded. */
+  coalesce: boolean;
 }
+
+/** At most this many skipped fires are backfilled per late pickup (the most recent ones). */
+const MAX_BACKFILL = 1000;
 
 /** What the recorder works with: where runs are recorded, run, limited and re-queued. */
 export interface RunRecorderParts {
@@ -81,18 +91,29 @@ export class RunRecorder {
   constructor(private readonly parts: RunRecorderParts) {}
 
   async process(job: Job, signal?: AbortSignal): Promise<void> {
-    if (job.name === SCHEDULED_RUN) return this.processScheduled(job as Job<ScheduledRunData>, signal);
+    if (job.name === SCHEDULED_RUN) {
+      const { data, opts } = job as Job<ScheduledRunData>;
+      // BullMQ's intended fire time for this scheduler iteration.
+      return this.processFire(data.job_id, opts.prevMillis ?? job.timestamp, String(job.id ?? ''), false, signal);
+    }
+    if (job.name === BACKFILL_RUN) {
+      const { data } = job as Job<BackfillRunData>;
+      return this.processFire(data.job_id, data.fire_ms, String(job.id ?? ''), true, signal);
+    }
     if (job.name === MANUAL_RUN || job.name === RETRY_RUN) {
       return this.processRecorded(job as Job<RecordedRunData>, signal);
     }
     this.parts.logger.warn({ bullmq_job: job.id, name: job.name }, 'ignoring a queue entry of unknown kind');
   }
 
-  private async processScheduled(job: Job<ScheduledRunData>, signal?: AbortSignal): Promise<void> {
+  private async processFire(
+    jobId: string,
+    fireMs: number,
+    taskId: string,
+    backfill: boolean,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { store, outage, policy, host, limiter } = this.parts;
-    const jobId = job.data.job_id;
-    // BullMQ's intended fire time for this scheduler iteration.
-    const fireMs = job.opts.prevMillis ?? job.timestamp;
     const definition = await outage.run('reading a fired job', () => store.jobs.get(jobId));
     if (!definition || definition.paused) {
       this.parts.logger.info({ job_id: jobId }, 'fire of a deleted or paused job skipped');
@@ -103,10 +124,11 @@ export class RunRecorder {
       job: definition,
       fire_key: `${jobId}@${fireMs}`,
       scheduled_time: new Date(fireMs),
-      task_id: String(job.id ?? ''),
+      task_id: taskId,
     };
     const log = this.parts.logger.child({ job_id: jobId, execution_id: fire.execution_id });
 
+    if (!policy.coalesce && !backfill) await this.backfillSkipped(definition, fireMs, log);
     // A fire picked up later than the grace is recorded, not run (APScheduler's misfire_grace_time).
     const lateMs = Date.now() - fireMs;
     const graceSec = definition.misfire_grace_sec ?? policy.misfireGraceSec;
@@ -143,6 +165,31 @@ export class RunRecorder {
     } finally {
       await limiter.release(jobId, fire.execution_id);
     }
+  }
+
+  /**
+   * BullMQ computes a scheduler's next fire when it picks one up, from that moment: fires due while this one
+   * waited were skipped. Without coalescing they are queued here, each to be recorded once (and run within
+   * its grace) like any fire: those after this one and before the scheduler's next.
+   */
+  private async backfillSkipped(definition: JobSummary, fireMs: number, log: Logger): Promise<void> {
+    const trigger = triggerFor(definition);
+    const first = trigger.nextFireTime(fireMs + 1);
+    if (first === null || first > Date.now()) return;
+    const scheduler = await this.parts.runQueue.getJobScheduler(schedulerIdFor(definition.job_id));
+    const next = scheduler?.next;
+    if (!next) return;
+    const skipped: number[] = [];
+    for (let at: number | null = first; at !== null && at < next; at = trigger.nextFireTime(at + 1)) {
+      skipped.push(at);
+      if (skipped.length > MAX_BACKFILL) skipped.shift();
+    }
+    if (skipped.length === 0) return;
+    await enqueueBackfills(
+      this.parts.runQueue,
+      skipped.map((at) => ({ job_id: definition.job_id, fire_ms: at })),
+    );
+    log.info({ fires: skipped.length }, 'fires skipped while this one waited are queued (JOB_COALESCE=false)');
   }
 
   /**

@@ -30,6 +30,7 @@ export type WorkerConfig = Pick<
   | 'executionLeaseSec'
   | 'jobMisfireGraceSec'
   | 'jobMaxInstances'
+  | 'jobCoalesce'
   | 'workerShutdownGraceSec'
   | 'jobMaxMemoryMb'
 > & { mongodbUrl: string; redisUrl: string };
@@ -75,6 +76,7 @@ export class TickworkWorker {
       leaseMs: config.executionLeaseSec * 1000,
       misfireGraceSec: config.jobMisfireGraceSec,
       maxInstances: config.jobMaxInstances,
+      coalesce: config.jobCoalesce,
     };
     const limiter = new InstanceLimiter(redis, config.queuePrefix);
     const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
@@ -107,6 +109,10 @@ export class TickworkWorker {
       connection: bullConnection,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
+      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): Redis hands each
+      // wake-up marker to one blocked worker, and if that one has just been cut off from the network, the
+      // others only notice a due fire at their next poll (see README, Guarantees).
+      drainDelay: 1,
       settings: { repeatStrategy: apschedulerRepeatStrategy },
     });
     bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));

@@ -59,6 +59,47 @@ t.test('misfire grace: a fire picked up later than the grace is recorded, not ru
   await new Promise((r) => worker.child.once('exit', r));
 });
 
+t.test('JOB_COALESCE=false: fires skipped while a late one waited are each recorded and run', async (t) => {
+  const jobId = await createJob({
+    job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+    hour: undefined,
+    second: '*/1',
+    misfire_grace_sec: 60,
+    max_instances: 10,
+  });
+  // No worker yet: the pending fire waits until it is 3 s overdue, so 3 later fires were skipped.
+  await waitFor(
+    'the pending fire to be 3 s overdue',
+    async () => {
+      const next = (await api.app.runQueue.getJobScheduler(schedulerIdFor(jobId)))?.next;
+      return next !== undefined && next !== null && next < Date.now() - 3000;
+    },
+    10_000,
+  );
+  const worker = await spawnWorker(t, environment, { JOB_COALESCE: 'false' });
+  const mine = async () =>
+    (await api.request('GET', '/api/v1/executions')).body.executions.filter(
+      (e: { job: { job_id: string } }) => e.job.job_id === jobId,
+    );
+  await waitFor('the overdue fire, the skipped ones and a few more', async () => (await mine()).length >= 6);
+  await api.request('DELETE', `/api/v1/jobs/${jobId}`);
+  const runs = await waitFor('every fire to be settled', async () => {
+    const all = await mine();
+    return all.every((e: { state: string }) => !['scheduled', 'running'].includes(e.state)) ? all : undefined;
+  });
+  t.same(new Set(runs.map((e: { state: string }) => e.state)), new Set(['succeeded']), 'each one ran');
+  const times = runs
+    .map((e: { scheduled_time: string }) => Date.parse(e.scheduled_time))
+    .sort((a: number, b: number) => a - b);
+  t.same(
+    times.slice(1).map((time: number, i: number) => time - times[i]),
+    times.slice(1).map(() => 1000),
+    `${times.length} fires one second apart: none coalesced, none twice`,
+  );
+  worker.child.kill('SIGTERM');
+  await new Promise((r) => worker.child.once('exit', r));
+});
+
 t.test('with two worker processes running', async (t) => {
   await Promise.all([spawnWorker(t, environment), spawnWorker(t, environment)]);
 

@@ -57,7 +57,20 @@ export async function startRedisServer(
   const bind = options.bind ?? '127.0.0.1';
   const child = spawnService(
     server,
-    ['--port', String(port), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      bind,
+      '--protected-mode',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     log,
   );
   const url = `redis://127.0.0.1:${port}`;

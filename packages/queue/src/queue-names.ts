@@ -8,6 +8,8 @@ export const QUEUE_NAME = 'runs';
 export const SCHEDULED_RUN = 'scheduled';
 export const MANUAL_RUN = 'manual';
 export const RETRY_RUN = 'retry';
+/** A fire the scheduler skipped because its predecessor was picked up late (JOB_COALESCE=false). */
+export const BACKFILL_RUN = 'backfill';
 
 /** Scheduler ids carry no ':' and are never all digits (BullMQ treats both specially). */
 export function schedulerIdFor(jobId: string): string {
@@ -30,4 +32,14 @@ export interface ScheduledRunData {
 export interface RecordedRunData {
   job_id: string;
   execution_id: string;
+}
+
+export interface BackfillRunData {
+  job_id: string;
+  /** The skipped fire time, in ms. */
+  fire_ms: number;
+}
+
+export function backfillRunIdFor(jobId: string, fireMs: number): string {
+  return `backfill-${jobId}-${fireMs}`;
 }

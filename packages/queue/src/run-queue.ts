@@ -1,6 +1,15 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MANUAL_RUN, QUEUE_NAME, RETRY_RUN, type RecordedRunData, recordedRunIdFor } from './queue-names.js';
+import {
+  BACKFILL_RUN,
+  type BackfillRunData,
+  backfillRunIdFor,
+  MANUAL_RUN,
+  QUEUE_NAME,
+  RETRY_RUN,
+  type RecordedRunData,
+  recordedRunIdFor,
+} from './queue-names.js';
 import { apschedulerRepeatStrategy } from './repeat-strategy.js';
 
 /** The producer side of the run queue, with our repeat strategy so upserted schedulers fire on our cron. */
@@ -28,4 +37,15 @@ export async function enqueueRecordedRun(
     removeOnComplete: true,
     removeOnFail: 1000,
   });
+}
+
+/** Queues skipped fires of one job to be recorded (and run, within their grace) like scheduled ones. */
+export async function enqueueBackfills(queue: Queue, fires: readonly BackfillRunData[]): Promise<void> {
+  await queue.addBulk(
+    fires.map((data) => ({
+      name: BACKFILL_RUN,
+      data,
+      opts: { jobId: backfillRunIdFor(data.job_id, data.fire_ms), removeOnComplete: true, removeOnFail: 1000 },
+    })),
+  );
 }

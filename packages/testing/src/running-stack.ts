@@ -110,13 +110,18 @@ async function killProcess(child: ChildProcess): Promise<void> {
   }
 }
 
-/** A real worker process (node apps/worker/dist/main.js), ready once it logs its start; killed at teardown. */
+/**
+ * A real worker process (node apps/worker/dist/main.js), ready once it logs its start; killed at teardown.
+ * `via` wraps the command, e.g. to run it on a NetworkHost; it must exec, keeping the worker's pid.
+ */
 export async function spawnWorker(
   t: Teardown,
   environment: TestEnvironment,
   extraEnv: Record<string, string> = {},
+  via: (argv: string[]) => string[] = (argv) => argv,
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/worker/dist/main.js')], {
+  const [command, ...args] = via([process.execPath, join(REPO_ROOT, 'apps/worker/dist/main.js')]);
+  const child = spawn(command as string, args, {
     env: { ...process.env, ...environment.env, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
