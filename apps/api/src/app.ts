@@ -8,6 +8,7 @@ import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
 import queue from './plugins/app/queue.js';
 import reconciler from './plugins/app/reconciler.js';
+import retention from './plugins/app/retention.js';
 import store from './plugins/app/store.js';
 import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
@@ -38,6 +39,7 @@ export async function buildApp(
   await app.register(executionService);
   await app.register(reconciler, { config });
   await app.register(executionReaper, { config });
+  await app.register(retention, { config });
   if (config.seedDemoJob) await app.register(demoJob);
 
   await app.register(jobs, { prefix: '/api/v1/jobs' });

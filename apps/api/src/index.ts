@@ -5,6 +5,7 @@ import './plugins/app/execution-service.js';
 import './plugins/app/job-service.js';
 import './plugins/app/queue.js';
 import './plugins/app/reconciler.js';
+import './plugins/app/retention.js';
 import './plugins/app/store.js';
 
 export { type ApiConfig, buildApp } from './app.js';

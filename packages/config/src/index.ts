@@ -36,6 +36,11 @@ export interface Config {
   workerShutdownGraceSec: number;
   jobMaxMemoryMb: number;
   seedDemoJob: boolean;
+  /** Finished executions older than this (by their last update) are deleted. */
+  executionRetentionDays: number;
+  /** Audit log entries older than this are deleted. */
+  auditRetentionDays: number;
+  retentionIntervalSec: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -134,6 +139,9 @@ export function loadConfig(env: Env = process.env): Config {
     workerShutdownGraceSec: integer(env, 'WORKER_SHUTDOWN_GRACE_SEC', 30, 0, 86_400),
     jobMaxMemoryMb: integer(env, 'JOB_MAX_MEMORY_MB', 512, 16, 65_536),
     seedDemoJob: boolean(env, 'SEED_DEMO_JOB', false),
+    executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 1, 36_500),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+    retentionIntervalSec: integer(env, 'RETENTION_INTERVAL_SEC', 3600, 1, 86_400),
   };
 }
 

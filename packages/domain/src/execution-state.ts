@@ -11,3 +11,12 @@ export const ExecutionState = {
 } as const;
 
 export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState];
+
+/** States a run never leaves: what retention may delete. */
+export const FINAL_STATES: readonly ExecutionState[] = [
+  ExecutionState.stopped,
+  ExecutionState.failed,
+  ExecutionState.succeeded,
+  ExecutionState.timeout,
+  ExecutionState.scheduledError,
+];

@@ -1,6 +1,7 @@
 export * from './instance-limiter.js';
 export * from './queue-names.js';
 export * from './redis-connection.js';
+export * from './redis-lock.js';
 export * from './repeat-strategy.js';
 export * from './run-control-channel.js';
 export * from './run-queue.js';

@@ -2,6 +2,7 @@ import { type JobDefinition, schedulePattern } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
+import { withRedisLock } from './redis-lock.js';
 
 export interface ReconcileReport {
   upserted: number;
@@ -53,10 +54,7 @@ export class SchedulerMirror {
    * boot-time upsert storms that have stalled BullMQ schedulers. Returns null when another holds the lock.
    */
   async reconcile(activeJobs: readonly JobDefinition[], lockMs = 30_000): Promise<ReconcileReport | null> {
-    const lockKey = `${this.prefix}:reconcile-lock`;
-    const token = `${process.pid}-${Math.random()}`;
-    if ((await this.redis.set(lockKey, token, 'PX', lockMs, 'NX')) !== 'OK') return null;
-    try {
+    return withRedisLock(this.redis, `${this.prefix}:reconcile-lock`, lockMs, async () => {
       const existing = new Map<string, { pattern?: string | null; tz?: string | null }>();
       for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
         existing.set(scheduler.key, { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null });
@@ -81,14 +79,6 @@ export class SchedulerMirror {
       }
       await this.redis.set(this.markKey, String(Date.now()));
       return report;
-    } finally {
-      // Release only our own lock: compare-and-delete in one step.
-      await this.redis.eval(
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
-        1,
-        lockKey,
-        token,
-      );
-    }
+    });
   }
 }

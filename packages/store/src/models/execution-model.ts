@@ -71,6 +71,7 @@ executionSchema.index({ job_id: 1, state: 1 });
 executionSchema.index({ state: 1, lease_until: 1 });
 executionSchema.index({ attempt: 1 });
 executionSchema.index({ state: 1, run_after: 1 });
+executionSchema.index({ updated_time: 1 });
 
 export function executionModel(connection: Connection): Model<ExecutionDocument> {
   return connection.model<ExecutionDocument>('Execution', executionSchema);

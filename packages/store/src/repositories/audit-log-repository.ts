@@ -17,6 +17,17 @@ export class AuditLogRepository {
     await this.model.create({ _id: newId(), ...entry, created_time: new Date() });
   }
 
+  /** Deletes up to `limit` entries created before `before`; returns how many. */
+  async deleteCreatedBefore(before: Date, limit: number): Promise<number> {
+    const filter = { created_time: { $lt: before } };
+    const ids = (await this.model.find(filter, { _id: 1 }).limit(limit).lean<Array<{ _id: string }>>()).map(
+      (doc) => doc._id,
+    );
+    if (ids.length === 0) return 0;
+    const result = await this.model.deleteMany({ ...filter, _id: { $in: ids } });
+    return result.deletedCount;
+  }
+
   /** Entries created in [start, end], newest first. */
   async listCreatedBetween(start: Date, end: Date): Promise<AuditLogDocument[]> {
     return this.model

@@ -1,4 +1,4 @@
-import { type EndedAttempt, ExecutionState, type JobSummary, jobSummary } from '@tickwork/domain';
+import { type EndedAttempt, ExecutionState, FINAL_STATES, type JobSummary, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { ExecutionDocument } from '../models/execution-model.js';
 
@@ -148,6 +148,20 @@ export class ExecutionRepository {
       .find({ state: { $in: [ExecutionState.running, ExecutionState.stopping] }, lease_until: { $lt: now } })
       .limit(limit)
       .lean<ExecutionDocument[]>();
+  }
+
+  /**
+   * Deletes up to `limit` finished executions last updated before `before`; returns how many. Bounded so a
+   * first pass over years of history does not hold the server in one huge delete.
+   */
+  async deleteFinishedBefore(before: Date, limit: number): Promise<number> {
+    const filter = { state: { $in: [...FINAL_STATES] }, updated_time: { $lt: before } };
+    const ids = (await this.model.find(filter, { _id: 1 }).limit(limit).lean<Array<{ _id: string }>>()).map(
+      (doc) => doc._id,
+    );
+    if (ids.length === 0) return 0;
+    const result = await this.model.deleteMany({ ...filter, _id: { $in: ids } });
+    return result.deletedCount;
   }
 
   /** Executions whose scheduled_time lies in [start, end], most recently updated first. */
