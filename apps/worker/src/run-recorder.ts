@@ -13,6 +13,7 @@ import {
   type BackfillRunData,
   enqueueBackfills,
   enqueueRecordedRun,
+  type FailureNotifier,
   type InstanceLimiter,
   MANUAL_RUN,
   RETRY_RUN,
@@ -61,6 +62,7 @@ export interface RunRecorderParts {
   writes: SerialWrites;
   outage: OutageRetry;
   runQueue: Queue;
+  notifier: FailureNotifier;
   logger: Logger;
 }
 
@@ -75,6 +77,7 @@ interface Attempt {
   executionId: string;
   token: string;
   definition: JobSummary;
+  scheduledTime: Date;
   /** How many earlier attempts of this fire failed and were retried. */
   earlierAttempts: number;
   log: Logger;
@@ -140,12 +143,18 @@ export class RunRecorder {
           }
         : (this.classRefusal(definition) ?? (await this.acquireSlot(definition, fire.execution_id)));
     if (refusal) {
-      await this.insertFire('recording a refused fire', {
+      const recorded = await this.insertFire('recording a refused fire', {
         ...fire,
         state: ExecutionState.scheduledError,
         ...refusal,
       });
       log.warn(refusal.description);
+      if (recorded) {
+        this.announce(
+          { ...fire, hostname: '', pid: -1, state: ExecutionState.scheduledError, description: refusal.description },
+          log,
+        );
+      }
       return;
     }
     try {
@@ -161,7 +170,17 @@ export class RunRecorder {
         log.info({ fire: fireMs }, 'fire already recorded elsewhere; not run again');
         return;
       }
-      await this.run({ executionId: fire.execution_id, token, definition, earlierAttempts: 0, log }, signal);
+      await this.run(
+        {
+          executionId: fire.execution_id,
+          token,
+          definition,
+          scheduledTime: fire.scheduled_time,
+          earlierAttempts: 0,
+          log,
+        },
+        signal,
+      );
     } finally {
       await limiter.release(jobId, fire.execution_id);
     }
@@ -214,7 +233,7 @@ export class RunRecorder {
     const taskId = String(job.id ?? '');
     const refusal = this.classRefusal(definition) ?? (await this.acquireSlot(definition, record._id));
     if (refusal) {
-      await outage.run('recording a refused run', () =>
+      const recorded = await outage.run('recording a refused run', () =>
         store.executions.transition(record._id, [ExecutionState.scheduled], {
           state: ExecutionState.scheduledError,
           ...host,
@@ -223,6 +242,12 @@ export class RunRecorder {
         }),
       );
       log.warn(refusal.description);
+      if (recorded) {
+        this.announce(
+          { ...record, execution_id: record._id, ...host, state: ExecutionState.scheduledError, ...refusal },
+          log,
+        );
+      }
       return;
     }
     try {
@@ -238,7 +263,10 @@ export class RunRecorder {
         }),
       );
       const earlierAttempts = record.attempts?.length ?? 0;
-      if (started) await this.run({ executionId: record._id, token, definition, earlierAttempts, log }, signal);
+      if (started) {
+        const scheduledTime = record.scheduled_time;
+        await this.run({ executionId: record._id, token, definition, scheduledTime, earlierAttempts, log }, signal);
+      }
     } finally {
       await limiter.release(definition.job_id, record._id);
     }
@@ -326,9 +354,9 @@ export class RunRecorder {
     attempt: Attempt,
     update: { state: ExecutionState; description?: string; result?: string },
   ): Promise<void> {
-    const { running, writes, outage, store } = this.parts;
+    const { running, writes, outage, store, host } = this.parts;
     running.finishing(attempt.executionId);
-    await writes.run(() =>
+    const written = await writes.run(() =>
       outage.run(`recording ${update.state}`, () =>
         store.executions.transition(
           attempt.executionId,
@@ -338,6 +366,27 @@ export class RunRecorder {
         ),
       ),
     );
+    // Fenced out: whoever wrote the end meanwhile (a stop, the reaper) announces it.
+    if (written) {
+      this.announce(
+        {
+          execution_id: attempt.executionId,
+          job: attempt.definition,
+          scheduled_time: attempt.scheduledTime,
+          ...host,
+          state: update.state,
+          description: update.description ?? '',
+        },
+        attempt.log,
+      );
+    }
+  }
+
+  /** Queues a failure notice without waiting on it: the run is recorded already, nothing waits for this. */
+  private announce(source: Parameters<FailureNotifier['notify']>[0], log: Logger): void {
+    this.parts.notifier
+      .notify(source)
+      .catch((err) => log.warn({ err }, 'queueing the failure notice failed; not announced'));
   }
 
   /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */

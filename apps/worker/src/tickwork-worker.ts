@@ -5,6 +5,7 @@ import {
   apschedulerRepeatStrategy,
   createRedis,
   createRunQueue,
+  FailureNotifier,
   InstanceLimiter,
   QUEUE_NAME,
   RunControlChannel,
@@ -15,6 +16,7 @@ import { Store } from '@tickwork/store';
 import { type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { NotificationSender } from './notification-sender.js';
 import { OutageRetry } from './outage-retry.js';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
@@ -33,6 +35,8 @@ export type WorkerConfig = Pick<
   | 'jobCoalesce'
   | 'workerShutdownGraceSec'
   | 'jobMaxMemoryMb'
+  | 'notifyWebhookUrl'
+  | 'notifySlackUrl'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -62,6 +66,7 @@ export class TickworkWorker {
     private readonly sandbox: Sandbox,
     private readonly writes: SerialWrites,
     private readonly runQueue: Queue,
+    private readonly notifications: { notifier: FailureNotifier; sender: NotificationSender; connection: Redis },
     private readonly giveUp: AbortController,
     private readonly logger: Logger,
   ) {}
@@ -85,6 +90,10 @@ export class TickworkWorker {
     const giveUp = new AbortController();
     const outage = new OutageRetry(giveUp.signal, logger);
     const runQueue = createRunQueue(redis, config.queuePrefix);
+    const notifier = new FailureNotifier(redis, config.queuePrefix, {
+      webhookUrl: config.notifyWebhookUrl,
+      slackUrl: config.notifySlackUrl,
+    });
     const recorder = new RunRecorder({
       store,
       registry,
@@ -96,6 +105,7 @@ export class TickworkWorker {
       writes,
       outage,
       runQueue,
+      notifier,
       logger,
     });
     const subscriber = createRedis(config.redisUrl);
@@ -116,6 +126,8 @@ export class TickworkWorker {
       settings: { repeatStrategy: apschedulerRepeatStrategy },
     });
     bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
+    const senderConnection = createRedis(config.redisUrl);
+    const sender = new NotificationSender(senderConnection, config.queuePrefix, logger);
     const worker = new TickworkWorker(
       config,
       store,
@@ -130,6 +142,7 @@ export class TickworkWorker {
       sandbox,
       writes,
       runQueue,
+      { notifier, sender, connection: senderConnection },
       giveUp,
       logger,
     );
@@ -215,6 +228,9 @@ export class TickworkWorker {
     clearInterval(this.heartbeat);
     this.sandbox.close();
     await this.runQueue.close();
+    await this.notifications.sender.close();
+    await this.notifications.notifier.close();
+    this.notifications.connection.disconnect();
     await this.workers.remove(this.id).catch(() => undefined);
     this.subscriber.disconnect();
     this.bullConnection.disconnect();

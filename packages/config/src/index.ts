@@ -41,6 +41,10 @@ export interface Config {
   /** Audit log entries older than this are deleted. */
   auditRetentionDays: number;
   retentionIntervalSec: number;
+  /** Receives a JSON POST for every failed, timed-out or skipped run of any job. */
+  notifyWebhookUrl?: string;
+  /** A Slack incoming webhook told of the same. */
+  notifySlackUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -142,6 +146,8 @@ export function loadConfig(env: Env = process.env): Config {
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 1, 36_500),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     retentionIntervalSec: integer(env, 'RETENTION_INTERVAL_SEC', 3600, 1, 86_400),
+    notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),
+    notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
   };
 }
 

@@ -13,6 +13,8 @@ t.test('defaults', async (t) => {
     jobMisfireGraceSec: 3600,
     jobCoalesce: true,
     logLevel: 'info',
+    executionRetentionDays: 30,
+    auditRetentionDays: 365,
   });
 });
 
@@ -28,6 +30,8 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
     [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET: must be at least 32 characters/],
     [{ QUEUE_PREFIX: 'a:b' }, /^QUEUE_PREFIX: /],
+    [{ NOTIFY_WEBHOOK_URL: 'ftp://x' }, /^NOTIFY_WEBHOOK_URL: must start with http:\/\/ or https:\/\//],
+    [{ EXECUTION_RETENTION_DAYS: '0' }, /^EXECUTION_RETENTION_DAYS: must be between 1 and/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
 });

@@ -4,6 +4,7 @@ export { type CronSpec, CronTrigger, FIELD_NAMES } from './cron/cron-trigger.js'
 export type { FieldName } from './cron/expressions.js';
 export { isValidTimeZone } from './cron/zoned-time.js';
 export * from './execution-state.js';
+export * from './failure-notice.js';
 export * from './ids.js';
 export * from './job-definition.js';
 export * from './python-json.js';

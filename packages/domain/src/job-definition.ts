@@ -25,8 +25,16 @@ export interface JobRunOptions {
   retry_backoff_sec: number;
 }
 
+/** Where a job's failures are announced, besides the fleet-wide NOTIFY_WEBHOOK_URL / NOTIFY_SLACK_URL. */
+export interface JobNotifyOptions {
+  /** Receives a JSON POST for each failed, timed-out or skipped (`scheduled error`) run. */
+  notify_webhook_url: string | null;
+  /** A Slack incoming-webhook URL that gets a message for each of those. */
+  notify_slack_url: string | null;
+}
+
 /** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
-export interface JobDefinition extends JobSchedule, JobRunOptions {
+export interface JobDefinition extends JobSchedule, JobRunOptions, JobNotifyOptions {
   job_id: string;
   name: string;
   job_class_string: string;
@@ -59,6 +67,8 @@ export function jobSummary(job: JobSummary): JobSummary {
     max_instances: job.max_instances ?? null,
     retries: job.retries ?? 0,
     retry_backoff_sec: job.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
+    notify_webhook_url: job.notify_webhook_url ?? null,
+    notify_slack_url: job.notify_slack_url ?? null,
   };
   return summary;
 }
@@ -82,6 +92,8 @@ const jobProperties = {
   max_instances: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
   retries: Type.Integer({ minimum: 0, maximum: 100 }),
   retry_backoff_sec: Type.Integer({ minimum: 0, maximum: 86_400 }),
+  notify_webhook_url: Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()]),
+  notify_slack_url: Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()]),
 };
 
 /** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
@@ -102,6 +114,8 @@ export const NewJobSchema = Type.Object({
   max_instances: Type.Optional(jobProperties.max_instances),
   retries: Type.Optional(jobProperties.retries),
   retry_backoff_sec: Type.Optional(jobProperties.retry_backoff_sec),
+  notify_webhook_url: Type.Optional(jobProperties.notify_webhook_url),
+  notify_slack_url: Type.Optional(jobProperties.notify_slack_url),
 });
 export type NewJob = Static<typeof NewJobSchema>;
 
@@ -198,6 +212,8 @@ export function describeChanges(before: JobDefinition, after: JobDefinition): st
     'max_instances',
     'retries',
     'retry_backoff_sec',
+    'notify_webhook_url',
+    'notify_slack_url',
   ] as const;
   return keys
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))

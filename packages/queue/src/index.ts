@@ -1,3 +1,4 @@
+export * from './failure-notifier.js';
 export * from './instance-limiter.js';
 export * from './queue-names.js';
 export * from './redis-connection.js';

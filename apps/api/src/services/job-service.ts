@@ -57,6 +57,8 @@ export class JobService {
       max_instances: input.max_instances ?? null,
       retries: input.retries ?? 0,
       retry_backoff_sec: input.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
+      notify_webhook_url: input.notify_webhook_url ?? null,
+      notify_slack_url: input.notify_slack_url ?? null,
       paused: false,
     };
     await this.store.jobs.insert(job);
@@ -81,6 +83,9 @@ export class JobService {
       max_instances: changes.max_instances === undefined ? before.max_instances : changes.max_instances,
       retries: changes.retries ?? before.retries,
       retry_backoff_sec: changes.retry_backoff_sec ?? before.retry_backoff_sec,
+      notify_webhook_url:
+        changes.notify_webhook_url === undefined ? before.notify_webhook_url : changes.notify_webhook_url,
+      notify_slack_url: changes.notify_slack_url === undefined ? before.notify_slack_url : changes.notify_slack_url,
     };
     if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.mirrorUpsert(after);

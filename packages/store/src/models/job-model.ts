@@ -19,6 +19,8 @@ export interface JobDocument {
   max_instances: number | null;
   retries: number;
   retry_backoff_sec: number;
+  notify_webhook_url: string | null;
+  notify_slack_url: string | null;
   paused: boolean;
   created_time: Date;
   updated_time: Date;
@@ -43,6 +45,8 @@ const jobSchema = new Schema<JobDocument>(
     max_instances: { type: Number, default: null },
     retries: { type: Number, default: 0 },
     retry_backoff_sec: { type: Number, default: DEFAULT_RETRY_BACKOFF_SEC },
+    notify_webhook_url: { type: String, default: null },
+    notify_slack_url: { type: String, default: null },
     paused: { type: Boolean, required: true, default: false },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },

@@ -65,7 +65,13 @@ export default fp(
         { state: stopping ? ExecutionState.stopped : ExecutionState.failed, description: lost, lease_until: null },
         run.attempt,
       );
-      if (closed) app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
+      if (closed) {
+        app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
+        const state = stopping ? ExecutionState.stopped : ExecutionState.failed;
+        app.failureNotifier
+          .notify({ ...run, execution_id: run._id, state, description: lost })
+          .catch((err) => app.log.warn({ err, execution_id: run._id }, 'queueing the failure notice failed'));
+      }
       return closed;
     };
 

@@ -1,5 +1,12 @@
 import type { Config } from '@tickwork/config';
-import { createRedis, createRunQueue, RunControlChannel, SchedulerMirror, WorkerRegistry } from '@tickwork/queue';
+import {
+  createRedis,
+  createRunQueue,
+  FailureNotifier,
+  RunControlChannel,
+  SchedulerMirror,
+  WorkerRegistry,
+} from '@tickwork/queue';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -12,10 +19,14 @@ declare module 'fastify' {
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
     runControl: RunControlChannel;
+    failureNotifier: FailureNotifier;
   }
 }
 
-/** Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control. */
+/**
+ * Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control,
+ * and the queue of failure notices.
+ */
 export default fp(
   async function queue(app: FastifyInstance, opts: { config: Config & { redisUrl: string } }) {
     const redis = createRedis(opts.config.redisUrl);
@@ -27,7 +38,13 @@ export default fp(
     app.decorate('schedulerMirror', new SchedulerMirror(runQueue, redis, opts.config.queuePrefix));
     app.decorate('workerRegistry', new WorkerRegistry(redis, opts.config.queuePrefix));
     app.decorate('runControl', new RunControlChannel(opts.config.queuePrefix));
+    const failureNotifier = new FailureNotifier(redis, opts.config.queuePrefix, {
+      webhookUrl: opts.config.notifyWebhookUrl,
+      slackUrl: opts.config.notifySlackUrl,
+    });
+    app.decorate('failureNotifier', failureNotifier);
     app.addHook('onClose', async () => {
+      await failureNotifier.close();
       await runQueue.close();
       redis.disconnect();
     });
