@@ -18,6 +18,7 @@ import {
   MANUAL_RUN,
   RETRY_RUN,
   type RecordedRunData,
+  type RunMetrics,
   SCHEDULED_RUN,
   type ScheduledRunData,
   schedulerIdFor,
@@ -63,6 +64,7 @@ export interface RunRecorderParts {
   outage: OutageRetry;
   runQueue: Queue;
   notifier: FailureNotifier;
+  metrics: RunMetrics;
   logger: Logger;
 }
 
@@ -78,6 +80,8 @@ interface Attempt {
   token: string;
   definition: JobSummary;
   scheduledTime: Date;
+  /** For a fire (not a run-now or a re-run): how late it started. */
+  fired: boolean;
   /** How many earlier attempts of this fire failed and were retried. */
   earlierAttempts: number;
   log: Logger;
@@ -150,6 +154,10 @@ export class RunRecorder {
       });
       log.warn(refusal.description);
       if (recorded) {
+        this.measure(
+          () => this.parts.metrics.recordEnd(definition.job_class_string, ExecutionState.scheduledError, null),
+          log,
+        );
         this.announce(
           { ...fire, hostname: '', pid: -1, state: ExecutionState.scheduledError, description: refusal.description },
           log,
@@ -176,6 +184,7 @@ export class RunRecorder {
           token,
           definition,
           scheduledTime: fire.scheduled_time,
+          fired: true,
           earlierAttempts: 0,
           log,
         },
@@ -243,6 +252,10 @@ export class RunRecorder {
       );
       log.warn(refusal.description);
       if (recorded) {
+        this.measure(
+          () => this.parts.metrics.recordEnd(definition.job_class_string, ExecutionState.scheduledError, null),
+          log,
+        );
         this.announce(
           { ...record, execution_id: record._id, ...host, state: ExecutionState.scheduledError, ...refusal },
           log,
@@ -265,7 +278,10 @@ export class RunRecorder {
       const earlierAttempts = record.attempts?.length ?? 0;
       if (started) {
         const scheduledTime = record.scheduled_time;
-        await this.run({ executionId: record._id, token, definition, scheduledTime, earlierAttempts, log }, signal);
+        await this.run(
+          { executionId: record._id, token, definition, scheduledTime, fired: false, earlierAttempts, log },
+          signal,
+        );
       }
     } finally {
       await limiter.release(definition.job_id, record._id);
@@ -299,6 +315,11 @@ export class RunRecorder {
     const { executionId, definition, log } = attempt;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
     const startedTime = new Date();
+    if (attempt.fired)
+      this.measure(
+        () => this.parts.metrics.recordLateness(startedTime.getTime() - attempt.scheduledTime.getTime()),
+        log,
+      );
     const run = running.start(definition.job_id, executionId, attempt.token);
     signal?.addEventListener('abort', () => running.abort(executionId, 'stop'), { once: true });
     const timer = definition.timeout
@@ -319,26 +340,26 @@ export class RunRecorder {
         { info: emit('info'), warn: emit('warn'), error: emit('error') },
       );
       clearTimeout(timer);
-      await this.finish(attempt, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
+      await this.finish(attempt, startedTime, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
       log.info('run succeeded');
     } catch (err) {
       clearTimeout(timer);
       if (run.reason === 'timeout') {
-        await this.finish(attempt, {
+        await this.finish(attempt, startedTime, {
           state: ExecutionState.timeout,
           description: `timed out after ${definition.timeout} s`,
         });
         log.warn('run timed out');
       } else if (run.reason === 'stop' || run.reason === 'shutdown') {
         const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
-        await this.finish(attempt, { state: ExecutionState.stopped, description });
+        await this.finish(attempt, startedTime, { state: ExecutionState.stopped, description });
         log.info(description);
       } else {
         const error = err instanceof Error ? err : new Error(String(err));
         const failure = { description: error.message, result: error.stack ?? error.message };
         log.warn({ err: error }, 'run failed');
         if (!(await this.retry(attempt, failure, startedTime))) {
-          await this.finish(attempt, { state: ExecutionState.failed, ...failure });
+          await this.finish(attempt, startedTime, { state: ExecutionState.failed, ...failure });
         }
       }
     } finally {
@@ -352,6 +373,7 @@ export class RunRecorder {
    */
   private async finish(
     attempt: Attempt,
+    startedTime: Date,
     update: { state: ExecutionState; description?: string; result?: string },
   ): Promise<void> {
     const { running, writes, outage, store, host } = this.parts;
@@ -368,6 +390,11 @@ export class RunRecorder {
     );
     // Fenced out: whoever wrote the end meanwhile (a stop, the reaper) announces it.
     if (written) {
+      const durationMs = Date.now() - startedTime.getTime();
+      this.measure(
+        () => this.parts.metrics.recordEnd(attempt.definition.job_class_string, update.state, durationMs),
+        attempt.log,
+      );
       this.announce(
         {
           execution_id: attempt.executionId,
@@ -380,6 +407,11 @@ export class RunRecorder {
         attempt.log,
       );
     }
+  }
+
+  /** Figures are best effort: a Redis hiccup costs a data point, never a run. */
+  private measure(record: () => Promise<void>, log: Logger): void {
+    record().catch((err) => log.debug({ err }, 'run metrics not recorded'));
   }
 
   /** Queues a failure notice without waiting on it: the run is recorded already, nothing waits for this. */

@@ -9,6 +9,7 @@ import {
   InstanceLimiter,
   QUEUE_NAME,
   RunControlChannel,
+  RunMetrics,
   WorkerRegistry,
 } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
@@ -106,6 +107,7 @@ export class TickworkWorker {
       outage,
       runQueue,
       notifier,
+      metrics: new RunMetrics(redis, config.queuePrefix),
       logger,
     });
     const subscriber = createRedis(config.redisUrl);

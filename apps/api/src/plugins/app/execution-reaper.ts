@@ -68,6 +68,7 @@ export default fp(
       if (closed) {
         app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
         const state = stopping ? ExecutionState.stopped : ExecutionState.failed;
+        app.runMetrics.recordEnd(run.job.job_class_string, state, null).catch(() => undefined);
         app.failureNotifier
           .notify({ ...run, execution_id: run._id, state, description: lost })
           .catch((err) => app.log.warn({ err, execution_id: run._id }, 'queueing the failure notice failed'));

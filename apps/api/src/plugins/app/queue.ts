@@ -4,6 +4,7 @@ import {
   createRunQueue,
   FailureNotifier,
   RunControlChannel,
+  RunMetrics,
   SchedulerMirror,
   WorkerRegistry,
 } from '@tickwork/queue';
@@ -20,6 +21,7 @@ declare module 'fastify' {
     workerRegistry: WorkerRegistry;
     runControl: RunControlChannel;
     failureNotifier: FailureNotifier;
+    runMetrics: RunMetrics;
   }
 }
 
@@ -43,6 +45,7 @@ export default fp(
       slackUrl: opts.config.notifySlackUrl,
     });
     app.decorate('failureNotifier', failureNotifier);
+    app.decorate('runMetrics', new RunMetrics(redis, opts.config.queuePrefix));
     app.addHook('onClose', async () => {
       await failureNotifier.close();
       await runQueue.close();
