@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
 import {
@@ -38,6 +39,7 @@ export type WorkerConfig = Pick<
   | 'jobMaxMemoryMb'
   | 'notifyWebhookUrl'
   | 'notifySlackUrl'
+  | 'workerHealthFile'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -188,9 +190,19 @@ export class TickworkWorker {
         },
         this.config.workerHeartbeatSec * 3000,
       );
+      await this.writeHealthFile();
     } finally {
       this.publishing = false;
     }
+  }
+
+  /** Written whole, then renamed into place, so a probe never reads half a file. */
+  private async writeHealthFile(): Promise<void> {
+    const file = this.config.workerHealthFile;
+    if (!file) return;
+    const health = { worker_id: this.id, pid: this.pid, running: this.running.size, last_heartbeat: new Date() };
+    await writeFile(`${file}.tmp`, `${JSON.stringify(health)}\n`);
+    await rename(`${file}.tmp`, file);
   }
 
   private async renewLeases(): Promise<void> {
@@ -234,6 +246,7 @@ export class TickworkWorker {
     await this.notifications.notifier.close();
     this.notifications.connection.disconnect();
     await this.workers.remove(this.id).catch(() => undefined);
+    if (this.config.workerHealthFile) await rm(this.config.workerHealthFile, { force: true });
     this.subscriber.disconnect();
     this.bullConnection.disconnect();
     this.redis.disconnect();

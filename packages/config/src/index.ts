@@ -45,6 +45,8 @@ export interface Config {
   notifyWebhookUrl?: string;
   /** A Slack incoming webhook told of the same. */
   notifySlackUrl?: string;
+  /** A worker rewrites this file at each heartbeat that reached Redis: its age tells an orchestrator it lives. */
+  workerHealthFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionIntervalSec: integer(env, 'RETENTION_INTERVAL_SEC', 3600, 1, 86_400),
     notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
+    workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
   };
 }
 
