@@ -7,5 +7,6 @@ export * from './execution-state.js';
 export * from './ids.js';
 export * from './job-definition.js';
 export * from './python-json.js';
+export * from './role.js';
 export * from './time-format.js';
 export * from './validation-error.js';
