@@ -9,6 +9,7 @@ import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
 import queue from './plugins/app/queue.js';
 import reconciler from './plugins/app/reconciler.js';
+import routeTable from './plugins/app/route-table.js';
 import store from './plugins/app/store.js';
 import userService from './plugins/app/user-service.js';
 import bullBoard from './plugins/external/bull-board.js';
@@ -47,6 +48,7 @@ export async function buildApp(
     trustProxy: false,
   });
 
+  await app.register(routeTable);
   await app.register(errorHandler);
   await app.register(jsonBody);
   await app.register(store, { config });

@@ -1,29 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '@tickwork/config';
-import { type Role, roleAllows } from '@tickwork/domain';
+import { roleAllows } from '@tickwork/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { type Access, accessOf } from '../../auth/access.js';
 import { auditName, type Principal } from '../../auth/principal.js';
 import { isCrossSite, isUnsafeMethod, wantsHtml } from '../../auth/request-kind.js';
 
-/** What a route needs: a role (or more), or nothing at all (`public`: the login and logout endpoints). */
-export type Access = Role | 'public';
-
-export interface RouteAccess {
-  method: string;
-  url: string;
-  access: Access;
-}
-
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Unset means `admin`: a route that forgets to say is closed, not open. */
-    access?: Access;
-  }
-  interface FastifyInstance {
-    /** Every route registered after this plugin, with the access it gets. */
-    routeAccess: RouteAccess[];
-  }
   interface FastifyRequest {
     /** The authenticated user or token; null when anonymous (no users exist) or on a public route. */
     principal: Principal | null;
@@ -46,16 +30,9 @@ export default fp(
   async function accessControl(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
     app.decorateRequest('principal', null);
-    app.decorate('routeAccess', [] as RouteAccess[]);
-    app.addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) {
-        app.routeAccess.push({ method, url: route.url, access: route.config?.access ?? 'admin' });
-      }
-    });
 
     app.addHook('onRequest', async (request, reply) => {
-      const access: Access = request.is404 ? 'viewer' : (request.routeOptions.config.access ?? 'admin');
+      const access: Access = request.is404 ? 'viewer' : accessOf(request.routeOptions.config);
       if (isUnsafeMethod(request) && isCrossSite(request, config.corsOrigins)) {
         return reply.code(403).send({ error: 'cross-site request refused' });
       }
