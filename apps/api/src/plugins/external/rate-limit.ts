@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 
 /**
  * @fastify/rate-limit with its counters in Redis (shared by every API process), off by default: routes that
- * need a limit (login) ask for one with app.rateLimit(...).
+ * need limits (login) make them with app.createRateLimit(...).
  */
 export default fp(
   async function rateLimit(app: FastifyInstance, opts: { config: Config }) {

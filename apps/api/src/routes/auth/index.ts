@@ -19,19 +19,29 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
   await app.register(formBody, { bodyLimit: 16 * 1024 });
 
   const window = config.loginAttemptsWindowSec * 1000;
-  const perIp = app.rateLimit({
-    max: config.loginAttemptsPerIp,
-    timeWindow: window,
-    keyGenerator: (request) => `login-ip:${request.ip}`,
-    hook: 'preHandler',
-  });
-  // Per name as well, so guessing one user's password from many addresses is throttled too.
-  const perUsername = app.rateLimit({
-    max: config.loginAttemptsPerUsername,
-    timeWindow: window,
-    keyGenerator: (request) => `login-user:${String((request.body as { username?: unknown }).username).toLowerCase()}`,
-    hook: 'preHandler',
-  });
+  const limits = [
+    app.createRateLimit({
+      max: config.loginAttemptsPerIp,
+      timeWindow: window,
+      keyGenerator: (request) => `login-ip:${request.ip}`,
+    }),
+    // Per name as well, so guessing one user's password from many addresses is throttled too.
+    app.createRateLimit({
+      max: config.loginAttemptsPerUsername,
+      timeWindow: window,
+      keyGenerator: (request) => `login-user:${(request.body as { username: string }).username.toLowerCase()}`,
+    }),
+  ];
+  // After the body is parsed and validated, so the username is known; both limits count every attempt.
+  const throttle = async (request: FastifyRequest, reply: FastifyReply) => {
+    for (const limit of limits) {
+      const result = await limit(request);
+      if (!result.isAllowed && result.isExceeded) {
+        reply.header('retry-after', String(result.ttlInSeconds));
+        throw new ApiError(429, `too many login attempts (rate limit): retry in ${result.ttlInSeconds} s`);
+      }
+    }
+  };
 
   app.get('/login', { config: { access: 'public' } }, async (_request, reply) => {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(LOGIN_PAGE_HTML);
@@ -39,7 +49,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
 
   app.post(
     '/login',
-    { schema: loginSchema, config: { access: 'public' }, preHandler: [perIp, perUsername] },
+    { schema: loginSchema, config: { access: 'public' }, preHandler: throttle },
     async (request, reply) => {
       const { username, password } = request.body;
       const user = await app.userService.authenticate(username, password);

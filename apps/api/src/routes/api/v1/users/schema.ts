@@ -1,7 +1,7 @@
 import { ROLES } from '@tickwork/domain';
 import { Type } from 'typebox';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = Type.Enum(ROLES);
 export const UsernameParams = Type.Object({ username: Type.String() });
 
 export const addUserSchema = {
