@@ -110,6 +110,29 @@ export async function spawnApi(
   return { child, base, output };
 }
 
+/** Runs the API process (node apps/api/dist/server.js) expecting it to refuse to start: its exit code and output. */
+export async function runApiToExit(
+  t: Teardown,
+  environment: TestEnvironment,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; output: string[] }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/api/dist/server.js')], {
+    env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collectOutput(child);
+  t.teardown(() => killProcess(child));
+  const code = await waitFor(
+    'the API process to exit',
+    () => (child.exitCode === null ? undefined : child.exitCode),
+    30_000,
+  );
+  // Let the last lines of output arrive.
+  await waitFor('its output to close', () => child.stdout?.readableEnded && child.stderr?.readableEnded, 5_000);
+  return { code, output };
+}
+
 function collectOutput(child: ChildProcess): string[] {
   const output: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
