@@ -28,6 +28,11 @@ import workers from './routes/api/v1/workers/index.js';
 import auth from './routes/auth/index.js';
 import pages from './routes/pages/index.js';
 
+/** The nearest `hops` proxies are trusted (Fastify's numeric trustProxy, in the form its types accept). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -44,8 +49,9 @@ export async function buildApp(
     // Types are checked, never coerced: a name sent as 123 is a 400, not the string "123".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
-    // request.ip is the peer's address: X-Forwarded-For is not trusted, so it cannot dodge login limits.
-    trustProxy: false,
+    // Only the proxies in TRUST_PROXY may set request.ip and protocol (X-Forwarded-*): anyone else could
+    // dodge the per-address login limit or fake HTTPS.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
 
   await app.register(routeTable);
@@ -60,7 +66,7 @@ export async function buildApp(
   await app.register(userService, { config });
   if (config.seedDemoJob) await app.register(demoJob);
 
-  await app.register(helmet);
+  await app.register(helmet, { config });
   await app.register(cors, { config });
   await app.register(session, { config });
   await app.register(rateLimit, { config });

@@ -28,6 +28,8 @@ export interface Config {
   sessionSecret: string | undefined;
   sessionTtlSec: number;
   cookieSecure: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
   adminUsername: string | undefined;
   adminPassword: string | undefined;
   allowAnonymous: boolean;
@@ -89,6 +91,28 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+/**
+ * TRUST_PROXY: unset, a number of proxy hops, or the proxies' addresses/CIDRs. Never plain "true": that would
+ * let any client pick its own address (X-Forwarded-For) and so dodge the per-address login limit.
+ */
+function trustedProxies(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || /^(false|0)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `${JSON.stringify(entry)} is not a hop count, an address, a CIDR, loopback, linklocal or uniquelocal`,
+      );
+    }
+  }
+  return list;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -136,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('CORS_ORIGINS', `${JSON.stringify(origin)} is not an origin like https://ui.example.com`);
     }
   }
+  const trustProxy = trustedProxies(optional(env, 'TRUST_PROXY'));
   const workerHeartbeatSec = integer(env, 'WORKER_HEARTBEAT_SEC', 10, 1, 3600);
   const executionLeaseSec = integer(env, 'EXECUTION_LEASE_SEC', 30, 2, 86_400);
   if (executionLeaseSec < 2 * workerHeartbeatSec) {
@@ -161,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     sessionTtlSec: integer(env, 'SESSION_TTL_SEC', 28_800, 60, 31_536_000),
     cookieSecure: boolean(env, 'COOKIE_SECURE', false),
+    trustProxy,
     adminUsername,
     adminPassword,
     allowAnonymous: boolean(env, 'ALLOW_ANONYMOUS', false),

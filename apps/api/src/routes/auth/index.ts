@@ -62,6 +62,12 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
         // Only possible when the first user was added while this process ran without a secret.
         throw new ApiError(503, 'logins are off until the API is restarted with SESSION_SECRET set');
       }
+      if (config.cookieSecure && request.protocol !== 'https') {
+        // The Secure cookie would never be set: say why rather than answer 200 without a session.
+        throw ApiError.badRequest(
+          'COOKIE_SECURE=true and this request came over plain HTTP: log in over HTTPS (behind a proxy, set TRUST_PROXY)',
+        );
+      }
       // A new session id at login, so an id planted before it (session fixation) is worth nothing.
       await request.session.regenerate();
       request.session.set('user', user._id);

@@ -1,6 +1,6 @@
 // Sessions live in Redis: log in on one API process, use another, and keep the session across a restart.
 
-import { loginCookie, spawnApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, spawnApi, startApi, testEnvironment } from '@tickwork/testing';
 import { Redis } from 'ioredis';
 import t from 'tap';
 
@@ -33,4 +33,27 @@ t.test('two API processes share sessions, and a restart keeps them', async (t) =
     401,
     'logged out on B, gone on the other process too',
   );
+});
+
+t.test('COOKIE_SECURE=true: a Secure cookie, over HTTPS only (here through a trusted proxy)', async (t) => {
+  const secure = testEnvironment(t, {
+    SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'Very$ecret',
+    COOKIE_SECURE: 'true',
+    TRUST_PROXY: '127.0.0.1',
+  });
+  const api = await startApi(t, secure);
+  const plain = await api.request('POST', '/login', { username: 'admin', password: 'Very$ecret' });
+  t.equal(plain.status, 400);
+  t.match(plain.body.error, /^COOKIE_SECURE=true and this request came over plain HTTP/);
+  const res = await api.request(
+    'POST',
+    '/login',
+    { username: 'admin', password: 'Very$ecret' },
+    { 'x-forwarded-proto': 'https' },
+  );
+  t.equal(res.status, 200);
+  t.match(res.headers.get('set-cookie'), /; Secure/);
+  t.match(res.headers.get('content-security-policy'), /upgrade-insecure-requests/);
 });

@@ -249,5 +249,6 @@ t.test('the login page is static HTML with security headers', async (t) => {
   t.match(res.headers.get('content-security-policy'), /default-src 'self'/);
   t.equal(res.headers.get('x-content-type-options'), 'nosniff');
   t.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+  t.notMatch(res.headers.get('content-security-policy'), /upgrade-insecure-requests/, 'not on plain HTTP');
   t.equal(res.headers.get('access-control-allow-origin'), null, 'CORS is off without CORS_ORIGINS');
 });
