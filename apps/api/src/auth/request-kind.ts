@@ -20,14 +20,17 @@ export function isCorsPreflight(request: FastifyRequest): boolean {
 }
 
 /**
- * True when another site sent this request: the browser says so (Sec-Fetch-Site), or its Origin is neither
- * this server nor one of CORS_ORIGINS. Clients without these headers (curl, scripts) are not browsers
- * acting for another site.
+ * True when another site sent this request. A browser says where a request comes from in Sec-Fetch-Site,
+ * which is trusted first (with `Referrer-Policy: no-referrer` a same-origin form posts `Origin: null`);
+ * without it, an Origin that is not this server counts as another site. Origins in CORS_ORIGINS are
+ * allowed. Clients that send neither header (curl, scripts) are not browsers acting for another site.
  */
 export function isCrossSite(request: FastifyRequest, allowedOrigins: readonly string[]): boolean {
   const origin = request.headers.origin;
   if (origin !== undefined && allowedOrigins.includes(origin)) return false;
-  if (request.headers['sec-fetch-site'] === 'cross-site') return true;
+  const site = request.headers['sec-fetch-site'];
+  // same-site is a sibling subdomain: it gets SameSite=Lax cookies, so it is no friend either.
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   if (origin === undefined) return false;
   try {
     return new URL(origin).host !== request.host;

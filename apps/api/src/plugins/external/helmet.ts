@@ -12,6 +12,8 @@ import fp from 'fastify-plugin';
 export default fp(
   async function helmet(app: FastifyInstance, opts: { config: Config }) {
     await app.register(fastifyHelmet, {
+      // no-referrer (helmet's default) makes browsers send `Origin: null` on same-origin form posts.
+      referrerPolicy: { policy: 'same-origin' },
       contentSecurityPolicy: {
         directives: {
           'style-src': ["'self'", "'unsafe-inline'"],

@@ -238,6 +238,22 @@ t.test('cookie writes must be JSON or carry the CSRF token; cross-site posts are
     'sec-fetch-site': 'same-origin',
   });
   t.equal(sameOrigin.status, 200);
+  const sameSite = await api.request('POST', '/login', form({ username: 'user', password: 'Very$ecret' }), {
+    ...FORM,
+    'sec-fetch-site': 'same-site',
+  });
+  t.equal(sameSite.status, 403, 'a sibling subdomain is another site too');
+  const nullOrigin = await api.request('POST', '/login', form({ username: 'user', password: 'Very$ecret' }), {
+    ...FORM,
+    origin: 'null',
+    'sec-fetch-site': 'same-origin',
+  });
+  t.equal(nullOrigin.status, 200, "the browser's own word (Sec-Fetch-Site) wins over a privacy-stripped Origin");
+  const nullOnly = await api.request('POST', '/login', form({ username: 'user', password: 'Very$ecret' }), {
+    ...FORM,
+    origin: 'null',
+  });
+  t.equal(nullOnly.status, 403, 'without Sec-Fetch-Site, Origin: null is not ours');
 });
 
 t.test('the login page is static HTML with security headers', async (t) => {
@@ -249,6 +265,7 @@ t.test('the login page is static HTML with security headers', async (t) => {
   t.match(res.headers.get('content-security-policy'), /default-src 'self'/);
   t.equal(res.headers.get('x-content-type-options'), 'nosniff');
   t.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+  t.equal(res.headers.get('referrer-policy'), 'same-origin');
   t.notMatch(res.headers.get('content-security-policy'), /upgrade-insecure-requests/, 'not on plain HTTP');
   t.equal(res.headers.get('access-control-allow-origin'), null, 'CORS is off without CORS_ORIGINS');
 });
