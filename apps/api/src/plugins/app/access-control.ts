@@ -78,8 +78,9 @@ async function authenticate(
   if (username === undefined) return null;
   const user = await app.userService.get(username);
   if (!user || user.credentials_version !== request.session.get('credentials_version')) {
-    // Removed, or the password changed since this session began: the session is over.
-    await request.session.destroy();
+    // Removed, or the password changed since this session began: the session is over. Regenerated rather
+    // than destroyed, so the request still has an (empty) session to log in with.
+    await request.session.regenerate();
     return null;
   }
   return { name: user._id, role: user.role, via: 'session' };

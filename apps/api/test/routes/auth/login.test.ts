@@ -154,6 +154,8 @@ t.test('passwd changes one own password: old one required, other sessions end', 
   await api.app.userService.add('carol', 'first password', 'viewer');
   const cookie = await loginCookie(api.base, 'carol', 'first password');
   const other = await loginCookie(api.base, 'carol', 'first password');
+  const third = await loginCookie(api.base, 'carol', 'first password');
+  const fourth = await loginCookie(api.base, 'carol', 'first password');
   const wrongOld = await api.request(
     'POST',
     '/passwd',
@@ -188,6 +190,16 @@ t.test('passwd changes one own password: old one required, other sessions end', 
   t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie: other })).status, 401, 'the other one ended');
   await t.rejects(loginCookie(api.base, 'carol', 'first password'), /401/);
   t.ok(await loginCookie(api.base, 'carol', 'second password'));
+  const staleLogin = await api.request('POST', '/login', form({ username: 'carol', password: 'second password' }), {
+    ...FORM,
+    cookie: third,
+  });
+  t.same(
+    [staleLogin.status, staleLogin.body],
+    [200, { user: 'carol', role: 'viewer' }],
+    'a stale cookie does not hinder a login',
+  );
+  t.equal((await api.request('POST', '/logout', undefined, { cookie: fourth })).status, 200, 'nor a logout');
 });
 
 t.test('cookie writes must be JSON or carry the CSRF token; cross-site posts are refused', async (t) => {
