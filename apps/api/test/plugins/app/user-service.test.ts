@@ -1,5 +1,5 @@
 // Start-up as a real API process: the ADMIN_USERNAME bootstrap, and where it may listen with or without users.
-import { loginCookie, runApiToExit, spawnApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { loginCookie, runApiToExit, spawnApi, startApi, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
@@ -76,4 +76,23 @@ t.test('a bad ADMIN_USERNAME or ADMIN_PASSWORD stops the start with a message na
   });
   t.equal(noSecret.code, 2);
   t.match(noSecret.output.join('\n'), 'configuration error: SESSION_SECRET: is required when ADMIN_USERNAME is set');
+});
+
+t.test('the first user added while running without users turns authentication on at once', async (t) => {
+  const environment = testEnvironment(t);
+  const api = await startApi(t, environment);
+  const added = await api.request('POST', '/api/v1/users', {
+    username: 'first',
+    password: 'Very$ecret',
+    role: 'admin',
+  });
+  t.same([added.status, added.body], [201, { username: 'first', role: 'admin' }], 'open while no user exists');
+  t.equal((await api.request('GET', '/api/v1/jobs')).status, 401, 'closed from the next request on');
+  const login = await api.request('POST', '/login', { username: 'first', password: 'Very$ecret' });
+  t.same(
+    [login.status, login.body],
+    [503, { error: 'logins are off until the API is restarted with SESSION_SECRET set' }],
+    'no session is signed with a secret nobody chose',
+  );
+  t.equal(login.headers.get('set-cookie'), null);
 });
