@@ -36,8 +36,9 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
 /**
- * Composes the API: app plugins (store, queue, services), the web-facing ones (headers, CORS, sessions,
- * rate limits), access control — before any route, so it sees and guards every one — then the routes.
+ * Composes the API: the route table first (so it lists every route), app plugins (store, queue, services),
+ * the web-facing ones (headers, CORS, sessions, rate limits), access control — before any route, so it
+ * guards every one — then the routes.
  */
 export async function buildApp(
   config: ApiConfig,

@@ -31,6 +31,9 @@ export default fp(
       secret: config.sessionSecret ?? randomBytes(32).toString('hex'),
       cookieName: SESSION_COOKIE,
       saveUninitialized: false,
+      // A session lasts SESSION_TTL_SEC from login. Rolling would rewrite it in Redis on every request, and
+      // such a rewrite racing a logout could bring the session back.
+      rolling: false,
       cookie: {
         path: '/',
         httpOnly: true,

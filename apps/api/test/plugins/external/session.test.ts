@@ -19,7 +19,10 @@ t.test('two API processes share sessions, and a restart keeps them', async (t) =
   t.match(await onB.json(), { user: 'admin', role: 'admin' });
   const redis = new Redis(environment.config.redisUrl);
   t.teardown(() => redis.disconnect());
-  t.equal((await redis.keys(`${environment.config.queuePrefix}:session:*`)).length, 1, 'one session, in Redis');
+  const keys = await redis.keys(`${environment.config.queuePrefix}:session:*`);
+  t.equal(keys.length, 1, 'one session, in Redis');
+  const ttl = await redis.ttl(keys[0] as string);
+  t.ok(ttl > 28_000 && ttl <= 28_800, `it expires with SESSION_TTL_SEC (${ttl} s left)`);
 
   const exited = new Promise((r) => a.child.once('exit', r));
   a.child.kill('SIGTERM');
