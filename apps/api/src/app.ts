@@ -7,6 +7,7 @@ import executionReaper from './plugins/app/execution-reaper.js';
 import executionService from './plugins/app/execution-service.js';
 import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
+import metrics from './plugins/app/metrics.js';
 import queue from './plugins/app/queue.js';
 import reconciler from './plugins/app/reconciler.js';
 import retention from './plugins/app/retention.js';
@@ -27,6 +28,8 @@ import tokens from './routes/api/v1/tokens/index.js';
 import users from './routes/api/v1/users/index.js';
 import workers from './routes/api/v1/workers/index.js';
 import auth from './routes/auth/index.js';
+import health from './routes/health/index.js';
+import metricsRoute from './routes/metrics/index.js';
 import pages from './routes/pages/index.js';
 
 /** The nearest `hops` proxies are trusted (Fastify's numeric trustProxy, in the form its types accept). */
@@ -66,6 +69,7 @@ export async function buildApp(
   await app.register(reconciler, { config });
   await app.register(executionReaper, { config });
   await app.register(retention, { config });
+  await app.register(metrics);
   await app.register(userService, { config });
   if (config.seedDemoJob) await app.register(demoJob);
 
@@ -77,6 +81,8 @@ export async function buildApp(
 
   await app.register(auth, { config });
   await app.register(pages);
+  await app.register(health);
+  await app.register(metricsRoute);
   await app.register(bullBoard);
 
   await app.register(jobs, { prefix: '/api/v1/jobs' });

@@ -4,6 +4,7 @@ import './plugins/app/access-control.js';
 import './plugins/app/execution-reaper.js';
 import './plugins/app/execution-service.js';
 import './plugins/app/job-service.js';
+import './plugins/app/metrics.js';
 import './plugins/app/queue.js';
 import './plugins/app/reconciler.js';
 import './plugins/app/retention.js';

@@ -13,6 +13,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    // The stop takes the grace for runs and as much again for their final writes; past that, something
+    // hangs (a dependency that never answers) and leaving beats hanging on: the reaper closes out the rest.
+    setTimeout(
+      () => {
+        logger.error('stop did not finish in time; exiting');
+        process.exit(1);
+      },
+      (2 * config.workerShutdownGraceSec + 15) * 1000,
+    ).unref();
     worker.stop().then(
       () => process.exit(0),
       (err) => {

@@ -58,13 +58,32 @@ export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = p
     console.log(`test services: ${mongo.source} at ${mongo.url}; ${redis.source} at ${redis.url}`);
     const tap = join(REPO_ROOT, 'node_modules', '.bin', 'tap');
     return await new Promise<number>((resolve, reject) => {
+      // tap and every process a test starts share one process group of their own: a test file tap kills on
+      // timeout cannot leave its workers and APIs running (and loading the machine) after the suite.
       const child = spawn(tap, tapArgs, {
         cwd: REPO_ROOT,
         stdio: 'inherit',
+        detached: true,
         env: { ...env, TICKWORK_TEST_MONGODB_URL: mongo.url, TICKWORK_TEST_REDIS_URL: redis.url },
       });
+      const group = -(child.pid as number);
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(group, signal);
+        } catch {
+          // the group is gone already
+        }
+      };
+      const forward = (signal: NodeJS.Signals) => () => signalGroup(signal);
+      const onInt = forward('SIGINT');
+      const onTerm = forward('SIGTERM');
+      process.on('SIGINT', onInt).on('SIGTERM', onTerm);
       child.on('error', reject);
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      child.on('exit', (code, signal) => {
+        process.off('SIGINT', onInt).off('SIGTERM', onTerm);
+        signalGroup('SIGKILL');
+        resolve(code ?? (signal ? 1 : 0));
+      });
     });
   } finally {
     for (const service of services.reverse()) await service.stop().catch(() => undefined);

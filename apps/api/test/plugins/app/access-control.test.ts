@@ -14,8 +14,19 @@ const api = await startApi(t, environment);
 await api.app.userService.add('viewer', 'Very$ecret', 'viewer');
 await api.app.userService.add('editor', 'Very$ecret', 'editor');
 
-/** Open by design: the way in and the way out. */
-const PUBLIC = new Set(['GET /login', 'HEAD /login', 'POST /login', 'GET /logout', 'HEAD /logout', 'POST /logout']);
+/** Open by design: the way in and the way out, and the orchestrators' probes (they say nothing of jobs). */
+const PUBLIC = new Set([
+  'GET /login',
+  'HEAD /login',
+  'POST /login',
+  'GET /logout',
+  'HEAD /logout',
+  'POST /logout',
+  'GET /healthz',
+  'HEAD /healthz',
+  'GET /readyz',
+  'HEAD /readyz',
+]);
 
 function concrete(url: string): string {
   return (url.startsWith('/') ? url : `/${url}`)
@@ -27,7 +38,7 @@ function concrete(url: string): string {
 t.test('every registered route answers 401 or a login redirect without credentials', async (t) => {
   const routes = api.app.routeAccess;
   t.ok(routes.length > 30, `${routes.length} routes walked`);
-  for (const path of ['/api/v1/jobs', '/api/v1/users', '/api/v1/tokens', '/admin/queues', '/login', '/']) {
+  for (const path of ['/api/v1/jobs', '/api/v1/users', '/api/v1/tokens', '/admin/queues', '/login', '/', '/metrics']) {
     t.ok(
       routes.some((r) => r.url === path || r.url === `${path}/`),
       `the walk includes ${path}`,
