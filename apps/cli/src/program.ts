@@ -1,0 +1,312 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { ApiClient } from './api-client.js';
+import { describeStep, jobBody, planImport, type TransferJob } from './job-transfer.js';
+
+/** Where the command's text goes; tests capture it. */
+export interface Io {
+  out(line: string): void;
+  /** All of standard input (a password), read only when a command asks for it. */
+  readStdin(): Promise<string>;
+}
+
+const CRON_FIELDS = ['month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
+
+/** "1h", "30m", "2d" before now, or an ISO time. */
+function since(value: string): string {
+  const match = /^(\d+)([smhd])$/.exec(value);
+  if (!match) return value;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return new Date(Date.now() - Number(match[1]) * unit * 1000).toISOString();
+}
+
+function table(io: Io, rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const row of rows)
+    io.out(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+function schedule(job: Record<string, unknown>): string {
+  return CRON_FIELDS.filter((f) => job[f] !== undefined)
+    .map((f) => `${f}=${job[f]}`)
+    .join(' ');
+}
+
+/** The job fields given as options: cron fields, name, class, arguments (JSON), run options. */
+function jobOptions(command: Command): Command {
+  for (const field of CRON_FIELDS) command.option(`--${field.replaceAll('_', '-')} <expr>`, `cron field ${field}`);
+  return command
+    .option('--name <name>', 'job name')
+    .option('--class <job_class_string>', 'job class, e.g. simple_scheduler.jobs.sample_job.AwesomeJob')
+    .option('--args <json>', 'arguments, a JSON array, e.g. \'["arg1", 2]\'')
+    .option('--timezone <zone>', 'IANA time zone')
+    .option('--timeout <seconds>', 'stop a run after this long', Number)
+    .option('--max-instances <n>', 'runs allowed at once', Number)
+    .option('--retries <n>', 'times a failed run is run again', Number);
+}
+
+function bodyFrom(options: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.name !== undefined) body.name = options.name;
+  if (options.class !== undefined) body.job_class_string = options.class;
+  if (options.args !== undefined) {
+    try {
+      body.pub_args = JSON.parse(String(options.args));
+    } catch {
+      throw new Error(`--args must be a JSON array, got ${options.args}`);
+    }
+  }
+  for (const field of CRON_FIELDS) {
+    const value = options[field.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())];
+    if (value !== undefined) body[field] = value;
+  }
+  if (options.timezone !== undefined) body.timezone = options.timezone;
+  if (options.timeout !== undefined) body.timeout = options.timeout;
+  if (options.maxInstances !== undefined) body.max_instances = options.maxInstances;
+  if (options.retries !== undefined) body.retries = options.retries;
+  return body;
+}
+
+/**
+ * `tickwork`: jobs, executions, the audit log, users and tokens through the REST API, and moving jobs
+ * between ndscheduler and Tickwork instances (import, export).
+ */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('tickwork')
+    .description('Command line for Tickwork (and ndscheduler) REST APIs')
+    .addOption(new Option('--api <url>', 'API base URL').env('TICKWORK_API').default('http://127.0.0.1:8888'))
+    .addOption(new Option('--token <token>', 'API token').env('TICKWORK_TOKEN'))
+    .addOption(new Option('--user <name>', 'log in as this user').env('TICKWORK_USER'))
+    .option('--password-stdin', 'read the password from standard input (else TICKWORK_PASSWORD)')
+    .option('--json', 'print the API answers as JSON')
+    .showHelpAfterError();
+  program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()) });
+
+  let client: ApiClient | undefined;
+  const api = async (): Promise<ApiClient> => {
+    if (client) return client;
+    const options = program.opts();
+    const password = options.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : env.TICKWORK_PASSWORD;
+    client = new ApiClient(options.api, { token: options.token, user: options.user, password });
+    return client;
+  };
+  const json = () => Boolean(program.opts().json);
+  const print = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+
+  const jobs = program.command('jobs').description('list, show, add, edit, pause, resume, remove and run jobs');
+  jobs
+    .command('list')
+    .description('all jobs')
+    .action(async () => {
+      const { jobs: all } = await (await api()).request<{ jobs: Array<Record<string, string>> }>('GET', '/api/v1/jobs');
+      if (json()) return print(all);
+      table(io, [
+        ['JOB_ID', 'NAME', 'CLASS', 'SCHEDULE', 'NEXT RUN'],
+        ...all.map((j) => [
+          j.job_id ?? '',
+          j.name ?? '',
+          j.job_class_string ?? '',
+          schedule(j),
+          j.next_run_time || 'paused',
+        ]),
+      ]);
+    });
+  jobs
+    .command('get <job_id>')
+    .description('one job, as JSON')
+    .action(async (id: string) => print(await (await api()).request('GET', `/api/v1/jobs/${id}`)));
+  jobOptions(jobs.command('add').description('add a job'))
+    .addOption(new Option('--file <path>', 'the job as JSON (options override its fields)'))
+    .action(async (options) => {
+      const fromFile = options.file ? JSON.parse(await readFile(options.file, 'utf8')) : {};
+      const { job_id } = await (await api()).request<{ job_id: string }>('POST', '/api/v1/jobs', {
+        ...fromFile,
+        ...bodyFrom(options),
+      });
+      io.out(job_id);
+    });
+  jobOptions(jobs.command('edit <job_id>').description('change the fields given')).action(
+    async (id: string, options) => {
+      await (await api()).request('PUT', `/api/v1/jobs/${id}`, bodyFrom(options));
+      io.out(id);
+    },
+  );
+  for (const [name, method, what] of [
+    ['pause', 'PATCH', 'pause a job'],
+    ['resume', 'OPTIONS', 'resume a paused job'],
+    ['rm', 'DELETE', 'delete a job'],
+  ] as const) {
+    jobs
+      .command(`${name} <job_id>`)
+      .description(what)
+      .action(async (id: string) => {
+        await (await api()).request(method, `/api/v1/jobs/${id}`);
+        io.out(id);
+      });
+  }
+  jobs
+    .command('run <job_id>')
+    .description('run a job now; prints the execution id')
+    .action(async (id: string) => {
+      const { execution_id } = await (await api()).request<{ execution_id: string }>(
+        'POST',
+        `/api/v1/executions/${id}`,
+      );
+      io.out(execution_id);
+    });
+
+  const executions = program.command('executions').description('list, show and stop runs');
+  executions
+    .command('list')
+    .description('runs scheduled in a time range')
+    .option('--since <when>', 'start: 10m, 1h, 2d ago, or an ISO time', '1h')
+    .option('--until <when>', 'end: an ISO time (default now)')
+    .action(async (options: { since: string; until?: string }) => {
+      const query = new URLSearchParams({ time_range_start: since(options.since) });
+      query.set('time_range_end', options.until ? since(options.until) : new Date().toISOString());
+      const { executions: all } = await (await api()).request<{ executions: Array<Record<string, unknown>> }>(
+        'GET',
+        `/api/v1/executions?${query}`,
+      );
+      if (json()) return print(all);
+      table(io, [
+        ['EXECUTION_ID', 'STATE', 'JOB', 'HOST', 'PID', 'SCHEDULED'],
+        ...all.map((e) => [
+          String(e.execution_id),
+          String(e.state),
+          String((e.job as { name?: string })?.name ?? ''),
+          String(e.hostname ?? ''),
+          String(e.pid ?? ''),
+          String(e.scheduled_time ?? ''),
+        ]),
+      ]);
+    });
+  executions
+    .command('get <execution_id>')
+    .description('one run, as JSON')
+    .action(async (id: string) => print(await (await api()).request('GET', `/api/v1/executions/${id}`)));
+  executions
+    .command('stop <execution_id>')
+    .description('stop a running run')
+    .action(async (id: string) => {
+      await (await api()).request('DELETE', `/api/v1/executions/${id}`);
+      io.out(id);
+    });
+
+  program
+    .command('logs')
+    .description('the audit log')
+    .option('--since <when>', 'start: 10m, 1h, 2d ago, or an ISO time', '1d')
+    .action(async (options: { since: string }) => {
+      const query = new URLSearchParams({
+        time_range_start: since(options.since),
+        time_range_end: new Date().toISOString(),
+      });
+      const { logs } = await (await api()).request<{ logs: Array<Record<string, string>> }>(
+        'GET',
+        `/api/v1/logs?${query}`,
+      );
+      if (json()) return print(logs);
+      table(io, [
+        ['CREATED', 'USER', 'EVENT', 'JOB', 'DESCRIPTION'],
+        ...logs.map((l) => [
+          l.created_time ?? '',
+          l.user ?? '',
+          l.event ?? '',
+          l.job_name ?? '',
+          (l.description ?? '').split('\n')[0] ?? '',
+        ]),
+      ]);
+    });
+
+  const users = program.command('users').description('users (admins only)');
+  users.command('list').action(async () => print((await (await api()).request('GET', '/api/v1/users')).users));
+  users
+    .command('add <username>')
+    .description("add a user; the new user's password is read from standard input")
+    .requiredOption('--role <role>', 'admin, editor or viewer')
+    .action(async (username: string, options: { role: string }) => {
+      const password = (await io.readStdin()).replace(/\r?\n$/, '');
+      await (await api()).request('POST', '/api/v1/users', { username, password, role: options.role });
+      io.out(username);
+    });
+  users.command('rm <username>').action(async (username: string) => {
+    await (await api()).request('DELETE', `/api/v1/users/${encodeURIComponent(username)}`);
+    io.out(username);
+  });
+  users.command('role <username> <role>').action(async (username: string, role: string) => {
+    await (await api()).request('PATCH', `/api/v1/users/${encodeURIComponent(username)}`, { role });
+    io.out(`${username} ${role}`);
+  });
+
+  const tokens = program.command('tokens').description('API tokens (admins only)');
+  tokens.command('list').action(async () => print((await (await api()).request('GET', '/api/v1/tokens')).tokens));
+  tokens
+    .command('add <name>')
+    .description('create a token; it is printed once')
+    .requiredOption('--role <role>', 'admin, editor or viewer')
+    .action(async (name: string, options: { role: string }) => {
+      const { token } = await (await api()).request<{ token: string }>('POST', '/api/v1/tokens', {
+        name,
+        role: options.role,
+      });
+      io.out(token);
+    });
+  tokens.command('rm <name>').action(async (name: string) => {
+    await (await api()).request('DELETE', `/api/v1/tokens/${encodeURIComponent(name)}`);
+    io.out(name);
+  });
+
+  program
+    .command('export')
+    .description('every job of --api as JSON ({"jobs": [...]}, paused ones without next_run_time)')
+    .action(async () => {
+      const { jobs: all } = await (await api()).request<{ jobs: TransferJob[] }>('GET', '/api/v1/jobs');
+      print({ jobs: all.map((job) => ({ ...jobBody(job), next_run_time: job.next_run_time ?? '' })) });
+    });
+
+  program
+    .command('import')
+    .description('copy jobs into --api from another ndscheduler or Tickwork, or from an export file')
+    .option('--from <url>', 'the source API base URL')
+    .addOption(new Option('--from-token <token>', 'API token for the source').env('TICKWORK_FROM_TOKEN'))
+    .option('--file <path>', 'a file written by `tickwork export`')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (options: { from?: string; fromToken?: string; file?: string; dryRun?: boolean }) => {
+      if (!options.from === !options.file) throw new Error('import needs exactly one of --from URL or --file PATH');
+      const source: TransferJob[] = options.file
+        ? (JSON.parse(await readFile(options.file, 'utf8')) as { jobs: TransferJob[] }).jobs
+        : (
+            await new ApiClient(options.from as string, { token: options.fromToken }).request<{ jobs: TransferJob[] }>(
+              'GET',
+              '/api/v1/jobs',
+            )
+          ).jobs;
+      const target = await api();
+      const plan = planImport(source, (await target.request<{ jobs: TransferJob[] }>('GET', '/api/v1/jobs')).jobs);
+      for (const step of plan) {
+        io.out(`${options.dryRun ? 'would ' : ''}${describeStep(step)}`);
+        if (options.dryRun || step.action === 'unchanged') continue;
+        let id: string;
+        if (step.action === 'create') {
+          id = (await target.request<{ job_id: string }>('POST', '/api/v1/jobs', jobBody(step.job))).job_id;
+        } else {
+          id = step.targetId;
+          await target.request('PUT', `/api/v1/jobs/${id}`, jobBody(step.job));
+        }
+        if (step.paused) await target.request('PATCH', `/api/v1/jobs/${id}`);
+        else if (step.action === 'update' && step.changes.includes('resumed')) {
+          await target.request('OPTIONS', `/api/v1/jobs/${id}`);
+        }
+      }
+      const counts = ['create', 'update', 'unchanged'].map((a) => `${plan.filter((s) => s.action === a).length} ${a}`);
+      io.out(`${options.dryRun ? 'plan' : 'done'}: ${counts.join(', ')}`);
+    });
+
+  return program;
+}

@@ -1,0 +1,187 @@
+// The tickwork command against a real API with auth on, and `import` from a stand-in ndscheduler that answers
+// the seed's documented GET /api/v1/jobs.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '@tickwork/local-services';
+import { startApi, testEnvironment } from '@tickwork/testing';
+import t from 'tap';
+import { buildProgram } from '../src/program.js';
+
+// The seed's example, made valid JSON (its `["arg1": 1, "arg2": 2]` is not), plus a paused job as ndscheduler
+// lists one: without a next run time.
+const NDSCHEDULER_JOBS = {
+  jobs: [
+    {
+      job_id: 'd8f376e858a411e4b6ae22000ac58d05',
+      job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+      name: 'Clean APNs',
+      pub_args: ['arg1', 1, 'arg2', 2],
+      month: '*',
+      day_of_week: '*',
+      day: '*',
+      hour: '*/1',
+      minute: '*',
+    },
+    {
+      job_id: 'ad9bb256a2ee11e5bbf702ba903740c3',
+      job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+      name: 'Nightly cleanup',
+      pub_args: ['/bin/echo', 'cleaning'],
+      month: '*',
+      day_of_week: 'mon-fri',
+      day: '*',
+      hour: '3',
+      minute: '30',
+      next_run_time: null,
+    },
+  ],
+};
+const standIn = createServer((request, response) => {
+  if (request.method === 'GET' && request.url === '/api/v1/jobs') {
+    return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(NDSCHEDULER_JOBS));
+  }
+  response.writeHead(404).end();
+});
+await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+t.teardown(() => standIn.close());
+const ndscheduler = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+
+const environment = testEnvironment(t, {
+  SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'Very$ecret',
+  // Each command here logs in afresh, as each run of the real command does.
+  LOGIN_ATTEMPTS_PER_IP: '1000',
+  LOGIN_ATTEMPTS_PER_USERNAME: '1000',
+});
+const api = await startApi(t, environment);
+const scratch = mkdtempSync(join(tmpdir(), 'tickwork-cli-'));
+t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs `tickwork <args>` in this process, logged in as admin; returns what it printed. */
+async function tickwork(args: string[], options: { stdin?: string; login?: string[] } = {}): Promise<string[]> {
+  const lines: string[] = [];
+  const program = buildProgram(
+    { out: (line) => lines.push(line), readStdin: async () => options.stdin ?? '' },
+    { TICKWORK_PASSWORD: 'Very$ecret' },
+  );
+  program.exitOverride();
+  await program.parseAsync(['node', 'tickwork', '--api', api.base, ...(options.login ?? ['--user', 'admin']), ...args]);
+  return lines;
+}
+
+t.test(
+  'import from ndscheduler: a dry run plans, a run copies (paused state too), a second run changes nothing',
+  async (t) => {
+    t.same(await tickwork(['import', '--from', ndscheduler, '--dry-run']), [
+      'would create "Clean APNs" (simple_scheduler.jobs.sample_job.AwesomeJob)',
+      'would create "Nightly cleanup" (simple_scheduler.jobs.shell_job.ShellJob), paused',
+      'plan: 2 create, 0 update, 0 unchanged',
+    ]);
+    t.same(
+      (await tickwork(['jobs', 'list', '--json']).then((l) => JSON.parse(l.join('\n')))).length,
+      0,
+      'dry run changed nothing',
+    );
+
+    const done = await tickwork(['import', '--from', ndscheduler]);
+    t.equal(done.at(-1), 'done: 2 create, 0 update, 0 unchanged');
+    const jobs = JSON.parse((await tickwork(['--json', 'jobs', 'list'])).join('\n'));
+    t.match(
+      jobs.find((j: { name: string }) => j.name === 'Clean APNs'),
+      { pub_args: ['arg1', 1, 'arg2', 2], hour: '*/1', minute: '*', next_run_time: /^\d{4}-/ },
+    );
+    t.match(
+      jobs.find((j: { name: string }) => j.name === 'Nightly cleanup'),
+      {
+        day_of_week: 'mon-fri',
+        hour: '3',
+        minute: '30',
+        next_run_time: '',
+      },
+      'paused, as it was',
+    );
+
+    t.same(
+      (await tickwork(['import', '--from', ndscheduler])).at(-1),
+      'done: 0 create, 0 update, 2 unchanged',
+      'no duplicates',
+    );
+  },
+);
+
+t.test('export, then import the file: nothing to do; edit the file: one update', async (t) => {
+  const file = join(scratch, 'jobs.json');
+  const exported = JSON.parse((await tickwork(['export'])).join('\n'));
+  t.equal(exported.jobs.length, 2);
+  writeFileSync(file, JSON.stringify(exported));
+  t.same((await tickwork(['import', '--file', file])).at(-1), 'done: 0 create, 0 update, 2 unchanged');
+  exported.jobs[0].hour = '*/2';
+  writeFileSync(file, JSON.stringify(exported));
+  const changed = await tickwork(['import', '--file', file]);
+  t.same(changed, [
+    'update "Clean APNs" (simple_scheduler.jobs.sample_job.AwesomeJob): hour',
+    'unchanged "Nightly cleanup" (simple_scheduler.jobs.shell_job.ShellJob)',
+    'done: 0 create, 1 update, 1 unchanged',
+  ]);
+});
+
+t.test('jobs, runs and the audit log; a token made by the CLI works for the CLI', async (t) => {
+  const [jobId] = await tickwork([
+    'jobs',
+    'add',
+    '--name',
+    'cli job',
+    '--class',
+    'simple_scheduler.jobs.sample_job.AwesomeJob',
+    '--args',
+    '[1, "two"]',
+    '--minute',
+    '*/5',
+  ]);
+  t.match(jobId, /^[0-9a-f]{32}$/);
+  await tickwork(['jobs', 'pause', jobId as string]);
+  t.match(JSON.parse((await tickwork(['jobs', 'get', jobId as string])).join('\n')), {
+    next_run_time: '',
+    pub_args: [1, 'two'],
+  });
+  await tickwork(['jobs', 'resume', jobId as string]);
+  await tickwork(['jobs', 'edit', jobId as string, '--name', 'renamed']);
+  const [executionId] = await tickwork(['jobs', 'run', jobId as string]);
+  t.match(JSON.parse((await tickwork(['executions', 'get', executionId as string])).join('\n')), {
+    execution_id: executionId,
+    job: { name: 'renamed' },
+  });
+  const [token] = await tickwork(['tokens', 'add', 'ci', '--role', 'editor']);
+  const listed = await tickwork(['jobs', 'list'], { login: ['--token', token as string] });
+  t.match(listed[0], /^JOB_ID\s+NAME\s+CLASS\s+SCHEDULE\s+NEXT RUN$/);
+  t.ok(listed.some((l) => l.includes('renamed')));
+  await tickwork(['jobs', 'rm', jobId as string], { login: ['--token', token as string] });
+  const logs = await tickwork(['logs', '--since', '1h']);
+  for (const event of ['added', 'paused', 'resumed', 'modified', 'custom_run', 'deleted']) {
+    t.ok(
+      logs.some((l) => l.includes(` ${event} `)),
+      `the audit log shows ${event}`,
+    );
+  }
+  t.ok(
+    logs.some((l) => l.includes('token:ci') && l.includes(' deleted ')),
+    'the delete names the token',
+  );
+  await t.rejects(
+    tickwork(['jobs', 'get', jobId as string]),
+    { message: /Job not found/ },
+    "an API error in the API's words",
+  );
+});
+
+t.test('`npx tickwork --help` works', async (t) => {
+  const { stdout } = await promisify(execFile)('npx', ['tickwork', '--help'], { cwd: REPO_ROOT });
+  t.match(stdout, /Usage: tickwork \[options\] \[command\]/);
+  t.match(stdout, /import \[options\]\s+copy jobs into --api/);
+});
