@@ -164,16 +164,8 @@ export async function spawnWorker(
     env: { ...process.env, ...environment.env, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on('line', (l) => output.push(l));
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
+  const output = collectOutput(child);
+  t.teardown(() => killProcess(child));
   await waitFor(
     'the worker process to start',
     () => {
