@@ -327,40 +327,42 @@ export class RunRecorder {
       : undefined;
     try {
       const emit = (level: 'info' | 'warn' | 'error') => (m: string) => log[level](m);
-      const value = await sandbox.run(
-        {
-          packages: [...registry.packages],
-          baseDir: process.cwd(),
-          jobClassString: definition.job_class_string,
-          jobId: definition.job_id,
-          executionId,
-          args: definition.pub_args,
-        },
-        run.controller.signal,
-        { info: emit('info'), warn: emit('warn'), error: emit('error') },
-      );
-      clearTimeout(timer);
-      await this.finish(attempt, startedTime, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
-      log.info('run succeeded');
-    } catch (err) {
-      clearTimeout(timer);
-      if (run.reason === 'timeout') {
-        await this.finish(attempt, startedTime, {
-          state: ExecutionState.timeout,
-          description: `timed out after ${definition.timeout} s`,
-        });
-        log.warn('run timed out');
-      } else if (run.reason === 'stop' || run.reason === 'shutdown') {
-        const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
-        await this.finish(attempt, startedTime, { state: ExecutionState.stopped, description });
-        log.info(description);
-      } else {
-        const error = err instanceof Error ? err : new Error(String(err));
-        const failure = { description: error.message, result: error.stack ?? error.message };
-        log.warn({ err: error }, 'run failed');
-        if (!(await this.retry(attempt, failure, startedTime))) {
-          await this.finish(attempt, startedTime, { state: ExecutionState.failed, ...failure });
+      // The job's outcome first; recording it comes after, so a failed write is never taken for the job's.
+      let outcome: { state: ExecutionState; description?: string; result?: string };
+      try {
+        const value = await sandbox.run(
+          {
+            packages: [...registry.packages],
+            baseDir: process.cwd(),
+            jobClassString: definition.job_class_string,
+            jobId: definition.job_id,
+            executionId,
+            args: definition.pub_args,
+          },
+          run.controller.signal,
+          { info: emit('info'), warn: emit('warn'), error: emit('error') },
+        );
+        outcome = { state: ExecutionState.succeeded, result: pythonJsonDumps(value) };
+        log.info('run succeeded');
+      } catch (err) {
+        if (run.reason === 'timeout') {
+          outcome = { state: ExecutionState.timeout, description: `timed out after ${definition.timeout} s` };
+          log.warn('run timed out');
+        } else if (run.reason === 'stop' || run.reason === 'shutdown') {
+          const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
+          outcome = { state: ExecutionState.stopped, description };
+          log.info(description);
+        } else {
+          const error = err instanceof Error ? err : new Error(String(err));
+          outcome = { state: ExecutionState.failed, description: error.message, result: error.stack ?? error.message };
+          log.warn({ err: error }, 'run failed');
         }
+      } finally {
+        clearTimeout(timer);
+      }
+      const failed = outcome.state === ExecutionState.failed;
+      if (!(failed && (await this.retry(attempt, outcome.description ?? '', outcome.result ?? '', startedTime)))) {
+        await this.finish(attempt, startedTime, outcome);
       }
     } finally {
       running.done(executionId);
@@ -422,11 +424,7 @@ export class RunRecorder {
   }
 
   /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */
-  private async retry(
-    attempt: Attempt,
-    failure: { description: string; result: string },
-    startedTime: Date,
-  ): Promise<boolean> {
+  private async retry(attempt: Attempt, description: string, result: string, startedTime: Date): Promise<boolean> {
     const { running, writes, outage, store, host, runQueue } = this.parts;
     const { definition, executionId } = attempt;
     const plan = nextRetry(definition, attempt.earlierAttempts);
@@ -434,21 +432,22 @@ export class RunRecorder {
     const ended: EndedAttempt = {
       ...host,
       state: ExecutionState.failed,
-      ...failure,
+      description,
+      result,
       started_time: startedTime,
       ended_time: new Date(),
     };
     running.finishing(executionId);
-    const description = retryDescription(plan, definition.retries, failure.description);
+    const waiting = retryDescription(plan, definition.retries, description);
     const runAfter = new Date(Date.now() + plan.delayMs);
     const rescheduled = await writes.run(() =>
       outage.run('scheduling a retry', () =>
-        store.executions.scheduleRetry(executionId, attempt.token, ended, description, runAfter),
+        store.executions.scheduleRetry(executionId, attempt.token, ended, waiting, runAfter),
       ),
     );
     // Not rescheduled: a stop was asked (the final write records it) or the reaper got there first.
     if (!rescheduled) return false;
-    attempt.log.info({ retry: plan.number, delay_ms: plan.delayMs }, description);
+    attempt.log.info({ retry: plan.number, delay_ms: plan.delayMs }, waiting);
     // If this enqueue is lost (Redis down), the reaper's sweep of overdue `scheduled` records queues it.
     await enqueueRecordedRun(
       runQueue,
