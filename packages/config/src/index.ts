@@ -1,3 +1,4 @@
+import { parseRedisSentinelUrl } from './redis-url.js';
 /**
  * Tickwork's configuration, read from the environment and validated once at start. Every error names the
  * variable. `.env.example` at the repository root lists the same variables with their defaults.
@@ -124,6 +125,20 @@ function trustedProxies(raw: string | undefined): false | number | string[] {
   return list;
 }
 
+/** redis://, rediss:// (TLS), or redis-sentinel://host:port,.../master for a Sentinel-managed primary. */
+function redisUrl(env: Env): string | undefined {
+  const raw = optional(env, 'REDIS_URL');
+  if (raw?.startsWith('redis-sentinel://')) {
+    try {
+      parseRedisSentinelUrl(raw);
+    } catch (err) {
+      throw new ConfigError('REDIS_URL', (err as Error).message);
+    }
+    return raw;
+  }
+  return url(env, 'REDIS_URL', ['redis', 'rediss']);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -182,7 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST', '127.0.0.1'),
     port: integer(env, 'PORT', 8888, 0, 65535),
     mongodbUrl: url(env, 'MONGODB_URL', ['mongodb', 'mongodb+srv']),
-    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    redisUrl: redisUrl(env),
     queuePrefix,
     timezone,
     jobClassPackages: text(env, 'JOB_CLASS_PACKAGES', '@tickwork/sample-jobs')
@@ -240,3 +255,5 @@ export function loadServiceConfigOrExit(app: string, env: Env = process.env): Re
     process.exit(2);
   }
 }
+
+export { parseRedisSentinelUrl, type RedisSentinelTarget } from './redis-url.js';

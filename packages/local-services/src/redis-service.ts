@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -79,6 +79,44 @@ export async function startRedisServer(
     url,
     port,
     source: 'redis-server',
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A Redis Sentinel (redis-server in sentinel mode, from PATH) watching the primary on 127.0.0.1:`masterPort`
+ * under `masterName`. For testing REDIS_URL's redis-sentinel:// form.
+ */
+export async function startRedisSentinel(
+  options: { masterPort: number; masterName: string },
+  log: Log,
+): Promise<ProvidedService & { port: number }> {
+  const server = which('redis-server', ['/usr/sbin', '/usr/local/bin']);
+  if (!server) throw new Error('redis-server is not installed (apt-get install redis-server)');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tickwork-sentinel-'));
+  // Sentinel rewrites its config file, so it gets one of its own.
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${options.masterName} 127.0.0.1 ${options.masterPort} 1`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawnService(server, [conf, '--sentinel'], log);
+  const url = `redis://127.0.0.1:${port}`;
+  await waitUntil('redis sentinel', () => redisAnswersPing(url), 30_000);
+  return {
+    url,
+    port,
+    source: 'redis-sentinel',
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });

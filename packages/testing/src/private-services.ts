@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type ProvidedService, provideMongo, startRedisServer } from '@tickwork/local-services';
+import {
+  freePort,
+  type ProvidedService,
+  provideMongo,
+  startRedisSentinel,
+  startRedisServer,
+} from '@tickwork/local-services';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -59,4 +65,15 @@ export async function startPrivateRedis(
   const server = await startRedisServer(options, quiet);
   t.teardown(() => server.stop());
   return { port: server.port, url: (host = '127.0.0.1') => `redis://${host}:${server.port}` };
+}
+
+/** A Sentinel watching a private Redis as `masterName`; its redis-sentinel:// URL for REDIS_URL. */
+export async function startPrivateSentinel(
+  t: Teardown,
+  masterPort: number,
+  masterName = 'tickwork',
+): Promise<{ url: string }> {
+  const sentinel = await startRedisSentinel({ masterPort, masterName }, quiet);
+  t.teardown(() => sentinel.stop());
+  return { url: `redis-sentinel://127.0.0.1:${sentinel.port}/${masterName}` };
 }
