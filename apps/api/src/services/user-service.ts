@@ -18,6 +18,11 @@ function userView(user: UserRecord): UserView {
 export class UserService {
   /** Once a user exists authentication stays on (the last admin cannot be removed), so `true` is cached. */
   private someoneExists = false;
+  /**
+   * While there are none, MongoDB is asked at most once a second rather than on every request: a user added
+   * by another process (or the CLI) turns authentication on here within a second; one added here, at once.
+   */
+  private lastCount = 0;
 
   constructor(
     private readonly store: Store,
@@ -26,7 +31,10 @@ export class UserService {
 
   /** Authentication is on as soon as any user exists. */
   async anyUsers(): Promise<boolean> {
-    if (!this.someoneExists) this.someoneExists = (await this.store.users.count()) > 0;
+    if (!this.someoneExists && Date.now() - this.lastCount >= 1000) {
+      this.someoneExists = (await this.store.users.count()) > 0;
+      this.lastCount = Date.now();
+    }
     return this.someoneExists;
   }
 
