@@ -19,10 +19,13 @@ import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import session from './plugins/external/session.js';
+import swagger from './plugins/external/swagger.js';
+import swaggerUi from './plugins/external/swagger-ui.js';
 import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
 import logs from './routes/api/v1/logs/index.js';
+import openapi from './routes/api/v1/openapi/index.js';
 import sessionInfo from './routes/api/v1/session/index.js';
 import tokens from './routes/api/v1/tokens/index.js';
 import users from './routes/api/v1/users/index.js';
@@ -60,6 +63,7 @@ export async function buildApp(
   });
 
   await app.register(routeTable);
+  await app.register(swagger);
   await app.register(errorHandler);
   await app.register(jsonBody);
   await app.register(store, { config });
@@ -84,6 +88,7 @@ export async function buildApp(
   await app.register(health);
   await app.register(metricsRoute);
   await app.register(bullBoard);
+  await app.register(swaggerUi);
 
   await app.register(jobs, { prefix: '/api/v1/jobs' });
   await app.register(executions, { prefix: '/api/v1/executions' });
@@ -93,5 +98,6 @@ export async function buildApp(
   await app.register(users, { prefix: '/api/v1/users' });
   await app.register(tokens, { prefix: '/api/v1/tokens' });
   await app.register(sessionInfo, { prefix: '/api/v1/session' });
+  await app.register(openapi, { prefix: '/api/v1' });
   return app;
 }

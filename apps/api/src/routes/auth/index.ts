@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { wantsHtml } from '../../auth/request-kind.js';
 import { ApiError } from '../../errors/api-error.js';
 import { LOGIN_FAILED_HTML, LOGIN_PAGE_HTML } from './login-page.js';
-import { loginSchema, passwdSchema } from './schema.js';
+import { loginPageSchema, loginSchema, logoutSchema, passwdSchema } from './schema.js';
 
 /**
  * ndscheduler's (palto42 fork) login: POST /login with form fields (or JSON) username and password, then the
@@ -43,7 +43,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
     }
   };
 
-  app.get('/login', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/login', { schema: loginPageSchema, config: { access: 'public' } }, async (_request, reply) => {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(LOGIN_PAGE_HTML);
   });
 
@@ -84,8 +84,8 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
     if (wantsHtml(request)) return reply.redirect('/login', 303);
     return { logged_out: true };
   };
-  app.get('/logout', { config: { access: 'public' } }, logout);
-  app.post('/logout', { config: { access: 'public' } }, logout);
+  app.get('/logout', { schema: logoutSchema, config: { access: 'public' } }, logout);
+  app.post('/logout', { schema: logoutSchema, config: { access: 'public' } }, logout);
 
   app.post('/passwd', { schema: passwdSchema, config: { access: 'viewer' } }, async (request, reply) => {
     const principal = request.principal;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { healthzSchema, readyzSchema } from './schema.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -21,9 +22,9 @@ async function answers(check: () => Promise<unknown>): Promise<boolean> {
  * and Redis answer too (503 naming what does not, within a few seconds, so a probe never hangs).
  */
 const health: FastifyPluginAsync = async (app) => {
-  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: healthzSchema, config: { access: 'public' } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/readyz', { schema: readyzSchema, config: { access: 'public' } }, async (_request, reply) => {
     const [mongodb, redis] = await Promise.all([answers(() => app.store.ping()), answers(() => app.redis.ping())]);
     const checks = { mongodb: mongodb ? 'ok' : 'unavailable', redis: redis ? 'ok' : 'unavailable' };
     if (mongodb && redis) return { status: 'ready', ...checks };

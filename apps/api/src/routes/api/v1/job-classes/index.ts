@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { WorkerInfo } from '@tickwork/queue';
+import { listJobClassesSchema } from './schema.js';
 
 /** /api/v1/job-classes: the classes the live workers can run, merged, with ndscheduler's meta info. */
 const jobClasses: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { config: { access: 'viewer' } }, async () => {
+  app.get('/', { schema: listJobClassesSchema, config: { access: 'viewer' } }, async () => {
     const merged = new Map<string, WorkerInfo['job_classes'][number]>();
     for (const worker of await app.workerRegistry.list()) {
       for (const cls of worker.job_classes)

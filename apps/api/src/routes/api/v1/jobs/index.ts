@@ -1,13 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { jobView } from '../../../../views/job-view.js';
-import { createJobSchema, jobByIdSchema, modifyJobSchema } from './schema.js';
+import {
+  createJobSchema,
+  deleteJobSchema,
+  jobByIdSchema,
+  listJobsSchema,
+  modifyJobSchema,
+  pauseJobSchema,
+  resumeJobSchema,
+} from './schema.js';
 
 /** /api/v1/jobs: ndscheduler's job API. PATCH pauses and OPTIONS resumes, as in ndscheduler. */
 const jobs: FastifyPluginAsyncTypebox = async (app) => {
   const read = { access: 'viewer' } as const;
   const change = { access: 'editor' } as const;
 
-  app.get('/', { config: read }, async () => {
+  app.get('/', { schema: listJobsSchema, config: read }, async () => {
     const now = Date.now();
     return { jobs: (await app.store.jobs.list()).map((job) => jobView(job, now)) };
   });
@@ -37,17 +45,17 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.delete('/:job_id', { schema: jobByIdSchema, config: change }, async (request) => {
+  app.delete('/:job_id', { schema: deleteJobSchema, config: change }, async (request) => {
     await app.jobService.delete(request.params.job_id, request.auditUser);
     return { job_id: request.params.job_id };
   });
 
-  app.patch('/:job_id', { schema: jobByIdSchema, config: change }, async (request) => {
+  app.patch('/:job_id', { schema: pauseJobSchema, config: change }, async (request) => {
     await app.jobService.setPaused(request.params.job_id, true, request.auditUser);
     return { job_id: request.params.job_id };
   });
 
-  app.options('/:job_id', { schema: jobByIdSchema, config: change }, async (request, reply) => {
+  app.options('/:job_id', { schema: resumeJobSchema, config: change }, async (request, reply) => {
     // A CORS preflight asks whether a request may be sent; it must never act as a resume.
     if (request.headers['access-control-request-method'] !== undefined) return reply.code(204).send();
     await app.jobService.setPaused(request.params.job_id, false, request.auditUser);

@@ -1,9 +1,58 @@
 import { JobChangesSchema, NewJobSchema } from '@tickwork/domain';
 import { Type } from 'typebox';
+import { JobView, replies } from '../reply-schemas.js';
 
 export const JobIdParams = Type.Object({ job_id: Type.String() });
-export const JobIdReply = Type.Object({ job_id: Type.String() });
+export const JobIdReply = Type.Object(
+  { job_id: Type.String() },
+  { examples: [{ job_id: 'd8f376e858a411e4b6ae22000ac58d05' }] },
+);
 
-export const createJobSchema = { body: NewJobSchema };
-export const modifyJobSchema = { params: JobIdParams, body: JobChangesSchema };
-export const jobByIdSchema = { params: JobIdParams };
+const tags = ['jobs'];
+export const listJobsSchema = {
+  tags,
+  summary: 'All jobs',
+  response: replies({ 200: Type.Object({ jobs: Type.Array(JobView) }) }),
+};
+export const createJobSchema = {
+  tags,
+  summary: 'Add a job',
+  body: {
+    ...NewJobSchema,
+    examples: [
+      {
+        job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+        name: 'My first job',
+        minute: '*/1',
+        pub_args: ['arg1', 2],
+      },
+    ],
+  },
+  response: replies({ 201: JobIdReply }),
+};
+export const modifyJobSchema = {
+  tags,
+  summary: 'Change a job (cron fields given replace the whole schedule)',
+  params: JobIdParams,
+  body: { ...JobChangesSchema, examples: [{ hour: '3', minute: '30' }] },
+  response: replies({ 200: JobIdReply }),
+};
+export const jobByIdSchema = { tags, summary: 'One job', params: JobIdParams, response: replies({ 200: JobView }) };
+export const deleteJobSchema = {
+  tags,
+  summary: 'Delete a job',
+  params: JobIdParams,
+  response: replies({ 200: JobIdReply }),
+};
+export const pauseJobSchema = {
+  tags,
+  summary: 'Pause a job',
+  params: JobIdParams,
+  response: replies({ 200: JobIdReply }),
+};
+export const resumeJobSchema = {
+  tags,
+  summary: 'Resume a paused job (a CORS preflight gets 204 and resumes nothing)',
+  params: JobIdParams,
+  response: replies({ 200: JobIdReply }),
+};

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { sessionSchema } from './schema.js';
 
 /**
  * /api/v1/session: who this request acts as, and the CSRF token a cookie-authenticated client sends in
  * X-CSRF-Token with writes that are not JSON. `user` is null while no users exist (authentication off).
  */
 const session: FastifyPluginAsync = async (app) => {
-  app.get('/', { config: { access: 'viewer' } }, async (request) => {
+  app.get('/', { schema: sessionSchema, config: { access: 'viewer' } }, async (request) => {
     const principal = request.principal;
     return {
       user: principal?.name ?? null,

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createTokenSchema, tokenByNameSchema } from './schema.js';
+import { createTokenSchema, listTokensSchema, tokenByNameSchema } from './schema.js';
 
 /** /api/v1/tokens: admins create named API tokens (the token is in the answer, once) and revoke them. */
 const tokens: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: 'admin' } as const;
 
-  app.get('/', { config: admin }, async () => ({ tokens: await app.apiTokenService.list() }));
+  app.get('/', { schema: listTokensSchema, config: admin }, async () => ({ tokens: await app.apiTokenService.list() }));
 
   app.post('/', { schema: createTokenSchema, config: admin }, async (request, reply) => {
     const { name, role } = request.body;

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { addUserSchema, setRoleSchema, userByNameSchema } from './schema.js';
+import { addUserSchema, listUsersSchema, setRoleSchema, userByNameSchema } from './schema.js';
 
 /** /api/v1/users: admins list, add and remove users and set their role. */
 const users: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: 'admin' } as const;
 
-  app.get('/', { config: admin }, async () => ({ users: await app.userService.list() }));
+  app.get('/', { schema: listUsersSchema, config: admin }, async () => ({ users: await app.userService.list() }));
 
   app.post('/', { schema: addUserSchema, config: admin }, async (request, reply) => {
     const { username, password, role } = request.body;

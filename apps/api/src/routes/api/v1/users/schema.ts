@@ -1,11 +1,40 @@
 import { ROLES } from '@tickwork/domain';
 import { Type } from 'typebox';
+import { replies } from '../reply-schemas.js';
 
 export const RoleSchema = Type.Enum(ROLES);
 export const UsernameParams = Type.Object({ username: Type.String() });
 
-export const addUserSchema = {
-  body: Type.Object({ username: Type.String(), password: Type.String(), role: RoleSchema }),
+const UserView = Type.Object(
+  { username: Type.String(), role: RoleSchema, created_time: Type.String() },
+  { examples: [{ username: 'ops', role: 'editor', created_time: '2026-11-27T10:00:00.000Z' }] },
+);
+const tags = ['users'];
+
+export const listUsersSchema = {
+  tags,
+  summary: 'All users (admins)',
+  response: replies({ 200: Type.Object({ users: Type.Array(UserView) }) }),
 };
-export const setRoleSchema = { params: UsernameParams, body: Type.Object({ role: RoleSchema }) };
-export const userByNameSchema = { params: UsernameParams };
+export const addUserSchema = {
+  tags,
+  summary: 'Add a user (admins)',
+  body: Type.Object(
+    { username: Type.String(), password: Type.String(), role: RoleSchema },
+    { examples: [{ username: 'ops', password: 'Very$ecret', role: 'editor' }] },
+  ),
+  response: replies({ 201: Type.Object({ username: Type.String(), role: RoleSchema }) }),
+};
+export const setRoleSchema = {
+  tags,
+  summary: "Set a user's role (admins)",
+  params: UsernameParams,
+  body: Type.Object({ role: RoleSchema }, { examples: [{ role: 'viewer' }] }),
+  response: replies({ 200: Type.Object({ username: Type.String(), role: RoleSchema }) }),
+};
+export const userByNameSchema = {
+  tags,
+  summary: 'Remove a user (admins)',
+  params: UsernameParams,
+  response: replies({ 200: Type.Object({ username: Type.String() }) }),
+};

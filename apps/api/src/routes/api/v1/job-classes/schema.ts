@@ -1,0 +1,28 @@
+import { Type } from 'typebox';
+import { replies } from '../reply-schemas.js';
+
+const JobClassView = Type.Object(
+  {
+    job_class_string: Type.String(),
+    notes: Type.String(),
+    arguments: Type.Array(Type.Object({ type: Type.String(), description: Type.String() })),
+    example_arguments: Type.String(),
+  },
+  {
+    examples: [
+      {
+        job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+        notes: 'Runs an executable with its arguments (no shell). The result is its exit code.',
+        arguments: [{ type: 'string', description: 'Executable path' }],
+        example_arguments: '["/bin/echo", "hello", "world"]',
+      },
+    ],
+  },
+);
+
+export const listJobClassesSchema = {
+  tags: ['jobs'],
+  summary: 'The job classes the live workers can run, with notes and argument help',
+  response: replies({ 200: Type.Object({ job_classes: Type.Array(JobClassView) }) }),
+};
+export { JobClassView };
