@@ -1,5 +1,6 @@
 import type { Config } from '@tickwork/config';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import accessControl from './plugins/app/access-control.js';
 import demoJob from './plugins/app/demo-job.js';
 import errorHandler from './plugins/app/error-handler.js';
 import executionReaper from './plugins/app/execution-reaper.js';
@@ -8,16 +9,36 @@ import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
 import queue from './plugins/app/queue.js';
 import reconciler from './plugins/app/reconciler.js';
+import routeTable from './plugins/app/route-table.js';
 import store from './plugins/app/store.js';
+import userService from './plugins/app/user-service.js';
+import bullBoard from './plugins/external/bull-board.js';
+import cors from './plugins/external/cors.js';
+import helmet from './plugins/external/helmet.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import session from './plugins/external/session.js';
 import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
 import logs from './routes/api/v1/logs/index.js';
+import sessionInfo from './routes/api/v1/session/index.js';
+import tokens from './routes/api/v1/tokens/index.js';
+import users from './routes/api/v1/users/index.js';
 import workers from './routes/api/v1/workers/index.js';
+import auth from './routes/auth/index.js';
+import pages from './routes/pages/index.js';
+
+/** The nearest `hops` proxies are trusted (Fastify's numeric trustProxy, in the form its types accept). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
 
 export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
-/** Composes the API: app plugins (store, queue, services), then the routes. */
+/**
+ * Composes the API: app plugins (store, queue, services), the web-facing ones (headers, CORS, sessions,
+ * rate limits), access control — before any route, so it sees and guards every one — then the routes.
+ */
 export async function buildApp(
   config: ApiConfig,
   options: { logger?: FastifyServerOptions['logger'] } = {},
@@ -28,8 +49,12 @@ export async function buildApp(
     // Types are checked, never coerced: a name sent as 123 is a 400, not the string "123".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Only the proxies in TRUST_PROXY may set request.ip and protocol (X-Forwarded-*): anyone else could
+    // dodge the per-address login limit or fake HTTPS.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
 
+  await app.register(routeTable);
   await app.register(errorHandler);
   await app.register(jsonBody);
   await app.register(store, { config });
@@ -38,12 +63,26 @@ export async function buildApp(
   await app.register(executionService);
   await app.register(reconciler, { config });
   await app.register(executionReaper, { config });
+  await app.register(userService, { config });
   if (config.seedDemoJob) await app.register(demoJob);
+
+  await app.register(helmet, { config });
+  await app.register(cors, { config });
+  await app.register(session, { config });
+  await app.register(rateLimit, { config });
+  await app.register(accessControl, { config });
+
+  await app.register(auth, { config });
+  await app.register(pages);
+  await app.register(bullBoard);
 
   await app.register(jobs, { prefix: '/api/v1/jobs' });
   await app.register(executions, { prefix: '/api/v1/executions' });
   await app.register(logs, { prefix: '/api/v1/logs' });
   await app.register(jobClasses, { prefix: '/api/v1/job-classes' });
   await app.register(workers, { prefix: '/api/v1/workers' });
+  await app.register(users, { prefix: '/api/v1/users' });
+  await app.register(tokens, { prefix: '/api/v1/tokens' });
+  await app.register(sessionInfo, { prefix: '/api/v1/session' });
   return app;
 }

@@ -1,10 +1,14 @@
 // The plugins' `declare module 'fastify'` augmentations (app.store, app.runQueue, ...) reach users of this
 // package only if their files are part of its declarations: hence these imports.
+import './plugins/app/access-control.js';
 import './plugins/app/execution-reaper.js';
 import './plugins/app/execution-service.js';
 import './plugins/app/job-service.js';
 import './plugins/app/queue.js';
 import './plugins/app/reconciler.js';
+import './plugins/app/route-table.js';
 import './plugins/app/store.js';
+import './plugins/app/user-service.js';
+import './plugins/external/session.js';
 
 export { type ApiConfig, buildApp } from './app.js';

@@ -1,10 +1,18 @@
 import { loadServiceConfigOrExit } from '@tickwork/config';
 import { buildApp } from './app.js';
+import { StartupRefused } from './errors/startup-refused.js';
 
 const config = loadServiceConfigOrExit('api');
 
 const app = await buildApp(config);
-await app.listen({ host: config.host, port: config.port });
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (err) {
+  if (!(err instanceof StartupRefused)) throw err;
+  console.error(`tickwork api: refusing to start: ${err.message}`);
+  await app.close().catch(() => undefined);
+  process.exit(2);
+}
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -26,8 +26,17 @@ export interface Config {
   jobMisfireGraceSec: number;
   jobCoalesce: boolean;
   sessionSecret: string | undefined;
+  sessionTtlSec: number;
+  cookieSecure: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
   adminUsername: string | undefined;
   adminPassword: string | undefined;
+  allowAnonymous: boolean;
+  corsOrigins: string[];
+  loginAttemptsPerUsername: number;
+  loginAttemptsPerIp: number;
+  loginAttemptsWindowSec: number;
   logLevel: string;
   reconcileIntervalSec: number;
   workerHeartbeatSec: number;
@@ -82,6 +91,28 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+/**
+ * TRUST_PROXY: unset, a number of proxy hops, or the proxies' addresses/CIDRs. Never plain "true": that would
+ * let any client pick its own address (X-Forwarded-For) and so dodge the per-address login limit.
+ */
+function trustedProxies(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || /^(false|0)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `${JSON.stringify(entry)} is not a hop count, an address, a CIDR, loopback, linklocal or uniquelocal`,
+      );
+    }
+  }
+  return list;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -101,6 +132,35 @@ export function loadConfig(env: Env = process.env): Config {
   if (sessionSecret !== undefined && sessionSecret.length < 32) {
     throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
   }
+  const adminUsername = optional(env, 'ADMIN_USERNAME');
+  // A password is taken as written: spaces at either end are part of it.
+  const adminPassword = env.ADMIN_PASSWORD ? env.ADMIN_PASSWORD : undefined;
+  if (adminUsername !== undefined && adminPassword === undefined) {
+    throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_USERNAME is set');
+  }
+  if (adminPassword !== undefined && adminUsername === undefined) {
+    throw new ConfigError('ADMIN_USERNAME', 'is required when ADMIN_PASSWORD is set');
+  }
+  if (adminUsername !== undefined && sessionSecret === undefined) {
+    // The admin turns authentication on, and sessions must be signed with a secret of the operator's own.
+    throw new ConfigError('SESSION_SECRET', 'is required when ADMIN_USERNAME is set (at least 32 characters)');
+  }
+  const corsOrigins = text(env, 'CORS_ORIGINS', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `${JSON.stringify(origin)} is not an origin like https://ui.example.com`);
+    }
+  }
+  const trustProxy = trustedProxies(optional(env, 'TRUST_PROXY'));
   const workerHeartbeatSec = integer(env, 'WORKER_HEARTBEAT_SEC', 10, 1, 3600);
   const executionLeaseSec = integer(env, 'EXECUTION_LEASE_SEC', 30, 2, 86_400);
   if (executionLeaseSec < 2 * workerHeartbeatSec) {
@@ -124,8 +184,16 @@ export function loadConfig(env: Env = process.env): Config {
     jobMisfireGraceSec: integer(env, 'JOB_MISFIRE_GRACE_SEC', 3600, 0, 31_536_000),
     jobCoalesce: boolean(env, 'JOB_COALESCE', true),
     sessionSecret,
-    adminUsername: optional(env, 'ADMIN_USERNAME'),
-    adminPassword: optional(env, 'ADMIN_PASSWORD'),
+    sessionTtlSec: integer(env, 'SESSION_TTL_SEC', 28_800, 60, 31_536_000),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', false),
+    trustProxy,
+    adminUsername,
+    adminPassword,
+    allowAnonymous: boolean(env, 'ALLOW_ANONYMOUS', false),
+    corsOrigins,
+    loginAttemptsPerUsername: integer(env, 'LOGIN_ATTEMPTS_PER_USERNAME', 10, 1, 1_000_000),
+    loginAttemptsPerIp: integer(env, 'LOGIN_ATTEMPTS_PER_IP', 50, 1, 1_000_000),
+    loginAttemptsWindowSec: integer(env, 'LOGIN_ATTEMPTS_WINDOW_SEC', 900, 1, 86_400),
     logLevel,
     reconcileIntervalSec: integer(env, 'RECONCILE_INTERVAL_SEC', 30, 1, 86_400),
     workerHeartbeatSec,

@@ -28,8 +28,53 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
     [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET: must be at least 32 characters/],
     [{ QUEUE_PREFIX: 'a:b' }, /^QUEUE_PREFIX: /],
+    [{ ADMIN_USERNAME: 'admin' }, /^ADMIN_PASSWORD: is required when ADMIN_USERNAME is set/],
+    [{ ADMIN_PASSWORD: 'Very$ecret' }, /^ADMIN_USERNAME: is required/],
+    [{ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'Very$ecret' }, /^SESSION_SECRET: is required when ADMIN_USERNAME/],
+    [{ ALLOW_ANONYMOUS: 'perhaps' }, /^ALLOW_ANONYMOUS: must be true or false/],
+    [
+      { CORS_ORIGINS: 'https://ui.example.com/path' },
+      /^CORS_ORIGINS: "https:\/\/ui.example.com\/path" is not an origin/,
+    ],
+    [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: "\*" is not an origin/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: "true" is not a hop count/],
+    [{ LOGIN_ATTEMPTS_PER_IP: '0' }, /^LOGIN_ATTEMPTS_PER_IP: must be between/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
+});
+
+t.test('authentication settings', async (t) => {
+  t.match(loadConfig({}), {
+    sessionSecret: undefined,
+    cookieSecure: false,
+    trustProxy: false,
+    allowAnonymous: false,
+    corsOrigins: [],
+    loginAttemptsPerUsername: 10,
+    loginAttemptsPerIp: 50,
+    loginAttemptsWindowSec: 900,
+  });
+  const secret = 'x'.repeat(32);
+  t.match(
+    loadConfig({
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'Very$ecret',
+      SESSION_SECRET: secret,
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+    }),
+    {
+      adminUsername: 'admin',
+      adminPassword: 'Very$ecret',
+      sessionSecret: secret,
+      corsOrigins: ['https://a.example.com', 'http://localhost:5173'],
+      trustProxy: ['10.0.0.0/8', 'loopback'],
+    },
+  );
+});
+
+t.test('TRUST_PROXY takes a hop count', async (t) => {
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
 });
 
 t.test('processes that connect need both URLs', async (t) => {

@@ -8,5 +8,6 @@ export * from './ids.js';
 export * from './job-definition.js';
 export * from './python-json.js';
 export * from './retry-policy.js';
+export * from './role.js';
 export * from './time-format.js';
 export * from './validation-error.js';

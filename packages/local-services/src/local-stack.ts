@@ -76,7 +76,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     for (let i = 1; i <= config.workers; i++) launch(`worker-${i}`, 'apps/worker/dist/main.js');
 
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-    await waitUntil('the API', async () => (await fetch(`${base}/api/v1/jobs`)).ok, 60_000);
+    // Any answer below 500 means it is up: with users, /api/v1/jobs answers this anonymous probe with 401.
+    await waitUntil('the API', async () => (await fetch(`${base}/api/v1/jobs`)).status < 500, 60_000);
     say(`Tickwork is up: ${base} (API at ${base}/api/v1/jobs). Ctrl-C stops it.`);
   } catch (err) {
     say(`could not start: ${(err as Error).message}`);

@@ -1,10 +1,14 @@
 import mongoose, { type Connection } from 'mongoose';
+import { apiTokenModel } from './models/api-token-model.js';
 import { auditLogModel } from './models/audit-log-model.js';
 import { executionModel } from './models/execution-model.js';
 import { jobModel } from './models/job-model.js';
+import { userModel } from './models/user-model.js';
+import { ApiTokenRepository } from './repositories/api-token-repository.js';
 import { AuditLogRepository } from './repositories/audit-log-repository.js';
 import { ExecutionRepository } from './repositories/execution-repository.js';
 import { JobRepository } from './repositories/job-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
 
 /** MongoDB, the source of truth: one connection and a repository per collection. */
 export class Store {
@@ -13,6 +17,8 @@ export class Store {
     readonly jobs: JobRepository,
     readonly executions: ExecutionRepository,
     readonly auditLogs: AuditLogRepository,
+    readonly users: UserRepository,
+    readonly apiTokens: ApiTokenRepository,
   ) {}
 
   /**
@@ -31,7 +37,9 @@ export class Store {
     const jobs = jobModel(connection);
     const executions = executionModel(connection);
     const auditLogs = auditLogModel(connection);
-    for (const model of [jobs, executions, auditLogs]) {
+    const users = userModel(connection);
+    const apiTokens = apiTokenModel(connection);
+    for (const model of [jobs, executions, auditLogs, users, apiTokens]) {
       await model.createCollection().catch((err: { codeName?: string }) => {
         if (err.codeName !== 'NamespaceExists') throw err;
       });
@@ -42,6 +50,8 @@ export class Store {
       new JobRepository(jobs),
       new ExecutionRepository(executions),
       new AuditLogRepository(auditLogs),
+      new UserRepository(users),
+      new ApiTokenRepository(apiTokens),
     );
   }
 

@@ -56,6 +56,21 @@ export async function startApi(t: Teardown, environment: TestEnvironment): Promi
   };
 }
 
+/**
+ * Logs in as the seed's curl does (form fields username and password) and returns the Cookie header to
+ * send back; throws with the answer when the login fails.
+ */
+export async function loginCookie(base: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${base}/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie()[0];
+  if (!cookie) throw new Error('login answered no cookie');
+  return cookie.split(';')[0] as string;
+}
+
 /** A worker inside the test process (fast to start), stopped at teardown. */
 export async function startWorker(t: Teardown, environment: TestEnvironment): Promise<TickworkWorker> {
   const worker = await TickworkWorker.start(environment.config, pino({ level: 'error' }));
@@ -87,11 +102,35 @@ export async function spawnApi(
     'the API process to answer',
     async () => {
       if (child.exitCode !== null) throw new Error(`api exited: ${output.join('\n')}`);
-      return (await fetch(`${base}/api/v1/jobs`)).ok;
+      // Any answer means it listens; with users, /api/v1/jobs answers 401 to this anonymous probe.
+      return (await fetch(`${base}/api/v1/jobs`)).status < 500;
     },
     30_000,
   );
   return { child, base, output };
+}
+
+/** Runs the API process (node apps/api/dist/server.js) expecting it to refuse to start: its exit code and output. */
+export async function runApiToExit(
+  t: Teardown,
+  environment: TestEnvironment,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; output: string[] }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/api/dist/server.js')], {
+    env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collectOutput(child);
+  t.teardown(() => killProcess(child));
+  const code = await waitFor(
+    'the API process to exit',
+    () => (child.exitCode === null ? undefined : child.exitCode),
+    30_000,
+  );
+  // Let the last lines of output arrive.
+  await waitFor('its output to close', () => child.stdout?.readableEnded && child.stderr?.readableEnded, 5_000);
+  return { code, output };
 }
 
 function collectOutput(child: ChildProcess): string[] {

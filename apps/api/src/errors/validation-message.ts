@@ -12,6 +12,10 @@ export function validationMessage(errors: FastifySchemaValidationError[], contex
   }
   if (!path && context === 'body' && first.keyword === 'type') return 'request body must be a JSON object';
   const subject = path || (context === 'body' ? 'request body' : (context ?? 'request'));
+  if (first.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    const values = params.allowedValues.map(String);
+    return `${subject} must be ${values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : values[0]}`;
+  }
   if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `${subject} must be a string or a whole number`;
   return `${subject} ${first.message ?? 'is invalid'}`;
 }

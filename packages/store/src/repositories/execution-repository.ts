@@ -1,12 +1,9 @@
 import { type EndedAttempt, ExecutionState, type JobSummary, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { ExecutionDocument } from '../models/execution-model.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 export type ExecutionRecord = ExecutionDocument;
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 export interface NewExecution {
   execution_id: string;

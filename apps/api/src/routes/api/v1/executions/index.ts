@@ -7,12 +7,15 @@ import { executionByIdSchema, listExecutionsSchema, runJobByBodySchema, runJobBy
 
 /** /api/v1/executions: runs in a time range, one run, stop a run, and run-now (by path or by body). */
 const executions: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { schema: listExecutionsSchema }, async (request) => {
+  const read = { access: 'viewer' } as const;
+  const change = { access: 'editor' } as const;
+
+  app.get('/', { schema: listExecutionsSchema, config: read }, async (request) => {
     const { start, end } = timeRange(request.query);
     return { executions: (await app.store.executions.listScheduledBetween(start, end)).map(executionView) };
   });
 
-  app.get('/:execution_id', { schema: executionByIdSchema }, async (request) => {
+  app.get('/:execution_id', { schema: executionByIdSchema, config: read }, async (request) => {
     const id = request.params.execution_id;
     assertId(id, 'execution_id');
     const execution = await app.store.executions.get(id);
@@ -20,16 +23,16 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
     return executionView(execution);
   });
 
-  app.delete('/:execution_id', { schema: executionByIdSchema }, async (request) => {
+  app.delete('/:execution_id', { schema: executionByIdSchema, config: change }, async (request) => {
     await app.executionService.stop(request.params.execution_id, request.auditUser);
     return { execution_id: request.params.execution_id };
   });
 
-  app.post('/:job_id', { schema: runJobByParamSchema }, async (request) => {
+  app.post('/:job_id', { schema: runJobByParamSchema, config: change }, async (request) => {
     return { execution_id: await app.jobService.runNow(request.params.job_id, request.auditUser) };
   });
 
-  app.post('/', { schema: runJobByBodySchema }, async (request) => {
+  app.post('/', { schema: runJobByBodySchema, config: change }, async (request) => {
     return { execution_id: await app.jobService.runNow(request.body.job_id, request.auditUser) };
   });
 };

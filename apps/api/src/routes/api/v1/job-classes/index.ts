@@ -3,7 +3,7 @@ import type { WorkerInfo } from '@tickwork/queue';
 
 /** /api/v1/job-classes: the classes the live workers can run, merged, with ndscheduler's meta info. */
 const jobClasses: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', async () => {
+  app.get('/', { config: { access: 'viewer' } }, async () => {
     const merged = new Map<string, WorkerInfo['job_classes'][number]>();
     for (const worker of await app.workerRegistry.list()) {
       for (const cls of worker.job_classes)

@@ -4,17 +4,20 @@ import { createJobSchema, jobByIdSchema, modifyJobSchema } from './schema.js';
 
 /** /api/v1/jobs: ndscheduler's job API. PATCH pauses and OPTIONS resumes, as in ndscheduler. */
 const jobs: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', async () => {
+  const read = { access: 'viewer' } as const;
+  const change = { access: 'editor' } as const;
+
+  app.get('/', { config: read }, async () => {
     const now = Date.now();
     return { jobs: (await app.store.jobs.list()).map((job) => jobView(job, now)) };
   });
 
-  app.post('/', { schema: createJobSchema }, async (request, reply) => {
+  app.post('/', { schema: createJobSchema, config: change }, async (request, reply) => {
     const jobId = await app.jobService.create(request.body, request.auditUser);
     return reply.code(201).send({ job_id: jobId });
   });
 
-  app.get('/:job_id', { schema: jobByIdSchema }, async (request) => {
+  app.get('/:job_id', { schema: jobByIdSchema, config: read }, async (request) => {
     return jobView(await app.jobService.get(request.params.job_id));
   });
 
@@ -22,6 +25,7 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
     '/:job_id',
     {
       schema: modifyJobSchema,
+      config: change,
       // ndscheduler's own sample sends PUT with no body: that is a change of nothing, not an error.
       preValidation: async (request) => {
         request.body ??= {};
@@ -33,17 +37,17 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.delete('/:job_id', { schema: jobByIdSchema }, async (request) => {
+  app.delete('/:job_id', { schema: jobByIdSchema, config: change }, async (request) => {
     await app.jobService.delete(request.params.job_id, request.auditUser);
     return { job_id: request.params.job_id };
   });
 
-  app.patch('/:job_id', { schema: jobByIdSchema }, async (request) => {
+  app.patch('/:job_id', { schema: jobByIdSchema, config: change }, async (request) => {
     await app.jobService.setPaused(request.params.job_id, true, request.auditUser);
     return { job_id: request.params.job_id };
   });
 
-  app.options('/:job_id', { schema: jobByIdSchema }, async (request, reply) => {
+  app.options('/:job_id', { schema: jobByIdSchema, config: change }, async (request, reply) => {
     // A CORS preflight asks whether a request may be sent; it must never act as a resume.
     if (request.headers['access-control-request-method'] !== undefined) return reply.code(204).send();
     await app.jobService.setPaused(request.params.job_id, false, request.auditUser);

@@ -1,0 +1,13 @@
+import type { Role } from '@tickwork/domain';
+
+/** Who a request acts as once authenticated: a logged-in user, or an API token. */
+export interface Principal {
+  name: string;
+  role: Role;
+  via: 'session' | 'token';
+}
+
+/** The name the audit log shows: the login name, or `token:<name>` for a machine. */
+export function auditName(principal: Principal): string {
+  return principal.via === 'token' ? `token:${principal.name}` : principal.name;
+}

@@ -1,0 +1,53 @@
+import type { Config } from '@tickwork/config';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { listenDecision } from '../../auth/listen-policy.js';
+import { StartupRefused } from '../../errors/startup-refused.js';
+import { ApiTokenService } from '../../services/api-token-service.js';
+import { PasswordHasher } from '../../services/password-hasher.js';
+import { UserService } from '../../services/user-service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    passwordHasher: PasswordHasher;
+    userService: UserService;
+    apiTokenService: ApiTokenService;
+  }
+}
+
+/**
+ * Users and API tokens. At start: the ADMIN_USERNAME admin is created if absent, then the API decides
+ * whether it may listen — with users it needs SESSION_SECRET, without users it stays on loopback unless
+ * ALLOW_ANONYMOUS=true — and says which mode it is in.
+ */
+export default fp(
+  async function userService(app: FastifyInstance, opts: { config: Config }) {
+    const { config } = opts;
+    const hasher = new PasswordHasher();
+    app.decorate('passwordHasher', hasher);
+    app.decorate('userService', new UserService(app.store, hasher));
+    app.decorate('apiTokenService', new ApiTokenService(app.store));
+
+    app.addHook('onReady', async () => {
+      if (config.adminUsername && config.adminPassword) {
+        try {
+          if (await app.userService.ensureAdmin(config.adminUsername, config.adminPassword)) {
+            app.log.info({ user: config.adminUsername }, 'created the admin from ADMIN_USERNAME');
+          }
+        } catch (err) {
+          if (err instanceof Error && err.name === 'ApiError') throw new StartupRefused(err.message);
+          throw err;
+        }
+      }
+      const decision = listenDecision({
+        host: config.host,
+        users: await app.store.users.count(),
+        allowAnonymous: config.allowAnonymous,
+        sessionSecret: config.sessionSecret,
+      });
+      if (!decision.allowed) throw new StartupRefused(decision.message);
+      app.log[decision.level](decision.message);
+    });
+  },
+  { name: 'user-service', dependencies: ['store'] },
+);

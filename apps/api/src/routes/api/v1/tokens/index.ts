@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createTokenSchema, tokenByNameSchema } from './schema.js';
+
+/** /api/v1/tokens: admins create named API tokens (the token is in the answer, once) and revoke them. */
+const tokens: FastifyPluginAsyncTypebox = async (app) => {
+  const admin = { access: 'admin' } as const;
+
+  app.get('/', { config: admin }, async () => ({ tokens: await app.apiTokenService.list() }));
+
+  app.post('/', { schema: createTokenSchema, config: admin }, async (request, reply) => {
+    const { name, role } = request.body;
+    const token = await app.apiTokenService.create(name, role, request.auditUser);
+    request.log.info({ token: name, role, by: request.auditUser }, 'API token created');
+    return reply.code(201).send({ name, role, token });
+  });
+
+  app.delete('/:name', { schema: tokenByNameSchema, config: admin }, async (request) => {
+    await app.apiTokenService.revoke(request.params.name);
+    request.log.info({ token: request.params.name, by: request.auditUser }, 'API token revoked');
+    return { name: request.params.name };
+  });
+};
+
+export default tokens;

@@ -1,0 +1,112 @@
+import type { Role } from '@tickwork/domain';
+import type { Store, UserRecord } from '@tickwork/store';
+import { assertPassword, assertUsername, MAX_PASSWORD_LENGTH } from '../auth/credentials.js';
+import { ApiError } from '../errors/api-error.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export interface UserView {
+  username: string;
+  role: Role;
+  created_time: string;
+}
+
+function userView(user: UserRecord): UserView {
+  return { username: user._id, role: user.role, created_time: user.created_time.toISOString() };
+}
+
+/** Users and their passwords: login checks, the admin API, the CLI and the ADMIN_USERNAME bootstrap. */
+export class UserService {
+  /** Once a user exists authentication stays on (the last admin cannot be removed), so `true` is cached. */
+  private someoneExists = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Authentication is on as soon as any user exists. */
+  async anyUsers(): Promise<boolean> {
+    if (!this.someoneExists) this.someoneExists = (await this.store.users.count()) > 0;
+    return this.someoneExists;
+  }
+
+  /**
+   * The user whose password this is, or null. An unknown name and a wrong password take the same path
+   * through the hasher, so neither the answer nor its timing tells which it was.
+   */
+  async authenticate(username: string, password: string): Promise<UserRecord | null> {
+    const user = password.length > MAX_PASSWORD_LENGTH ? null : await this.store.users.get(username);
+    if (!user) {
+      await this.hasher.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
+      return null;
+    }
+    return (await this.hasher.verify(user.password_hash, password)) ? user : null;
+  }
+
+  async get(username: string): Promise<UserRecord | null> {
+    return this.store.users.get(username);
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.store.users.list()).map(userView);
+  }
+
+  async add(username: string, password: string, role: Role): Promise<void> {
+    assertUsername(username);
+    assertPassword(password);
+    const added = await this.store.users.insert({ username, role, password_hash: await this.hasher.hash(password) });
+    if (!added) throw ApiError.badRequest(`User already exists: ${username}`);
+    this.someoneExists = true;
+  }
+
+  /** ADMIN_USERNAME/ADMIN_PASSWORD: that admin is created when absent; an existing user is left as it is. */
+  async ensureAdmin(username: string, password: string): Promise<boolean> {
+    assertUsername(username, 'ADMIN_USERNAME');
+    assertPassword(password, 'ADMIN_PASSWORD');
+    if (await this.store.users.get(username)) return false;
+    // Another API process may create it at the same moment: the unique _id settles it.
+    const added = await this.store.users.insert({
+      username,
+      role: 'admin',
+      password_hash: await this.hasher.hash(password),
+    });
+    this.someoneExists = true;
+    return added;
+  }
+
+  async setRole(username: string, role: Role): Promise<void> {
+    const user = await this.existing(username);
+    if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(username);
+    if (!(await this.store.users.setRole(username, role))) throw ApiError.badRequest(`User not found: ${username}`);
+  }
+
+  async remove(username: string): Promise<void> {
+    const user = await this.existing(username);
+    if (user.role === 'admin') await this.assertNotLastAdmin(username);
+    if (!(await this.store.users.delete(username))) throw ApiError.badRequest(`User not found: ${username}`);
+  }
+
+  /** Changes one's own password; the old one must be right. Returns the new credentials version. */
+  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<number> {
+    const user = await this.existing(username);
+    if (!(await this.hasher.verify(user.password_hash, oldPassword))) {
+      throw new ApiError(403, 'old_password is wrong');
+    }
+    assertPassword(newPassword, 'new_password');
+    await this.store.users.setPassword(username, await this.hasher.hash(newPassword));
+    return user.credentials_version + 1;
+  }
+
+  private async existing(username: string): Promise<UserRecord> {
+    const user = await this.store.users.get(username);
+    if (!user) throw ApiError.badRequest(`User not found: ${username}`);
+    return user;
+  }
+
+  private async assertNotLastAdmin(username: string): Promise<void> {
+    // Without an admin nobody could manage users again, and authentication could not be turned off either.
+    if ((await this.store.users.countWithRole('admin')) <= 1) {
+      throw ApiError.badRequest(`${username} is the last admin: make another user admin first`);
+    }
+  }
+}
