@@ -21,6 +21,7 @@ import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
 import logs from './routes/api/v1/logs/index.js';
+import schedulePreview from './routes/api/v1/schedule-preview/index.js';
 import sessionInfo from './routes/api/v1/session/index.js';
 import tokens from './routes/api/v1/tokens/index.js';
 import users from './routes/api/v1/users/index.js';
@@ -84,5 +85,6 @@ export async function buildApp(
   await app.register(users, { prefix: '/api/v1/users' });
   await app.register(tokens, { prefix: '/api/v1/tokens' });
   await app.register(sessionInfo, { prefix: '/api/v1/session' });
+  await app.register(schedulePreview, { prefix: '/api/v1/schedule-preview', config });
   return app;
 }

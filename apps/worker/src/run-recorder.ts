@@ -17,6 +17,7 @@ import {
   MANUAL_RUN,
   RETRY_RUN,
   type RecordedRunData,
+  type RunOutputStream,
   SCHEDULED_RUN,
   type ScheduledRunData,
   schedulerIdFor,
@@ -29,6 +30,7 @@ import type { OutageRetry } from './outage-retry.js';
 import type { RunningRuns } from './running-runs.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { SerialWrites } from './serial-writes.js';
+import { StreamedOutput } from './streamed-output.js';
 
 export interface RunHost {
   hostname: string;
@@ -61,6 +63,8 @@ export interface RunRecorderParts {
   writes: SerialWrites;
   outage: OutageRetry;
   runQueue: Queue;
+  /** Where a running job's output is streamed for the API. */
+  outputs: RunOutputStream;
   logger: Logger;
 }
 
@@ -276,8 +280,12 @@ export class RunRecorder {
     const timer = definition.timeout
       ? setTimeout(() => running.abort(executionId, 'timeout'), definition.timeout * 1000)
       : undefined;
+    const output = new StreamedOutput(executionId, this.parts.outputs, log);
     try {
-      const emit = (level: 'info' | 'warn' | 'error') => (m: string) => log[level](m);
+      const emit = (level: 'info' | 'warn' | 'error') => (m: string) => {
+        log[level](m);
+        output.add(level, m);
+      };
       const value = await sandbox.run(
         {
           packages: [...registry.packages],
@@ -291,27 +299,29 @@ export class RunRecorder {
         { info: emit('info'), warn: emit('warn'), error: emit('error') },
       );
       clearTimeout(timer);
-      await this.finish(attempt, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
+      await this.finish(attempt, output, { state: ExecutionState.succeeded, result: pythonJsonDumps(value) });
       log.info('run succeeded');
     } catch (err) {
       clearTimeout(timer);
       if (run.reason === 'timeout') {
-        await this.finish(attempt, {
+        await this.finish(attempt, output, {
           state: ExecutionState.timeout,
           description: `timed out after ${definition.timeout} s`,
         });
         log.warn('run timed out');
       } else if (run.reason === 'stop' || run.reason === 'shutdown') {
         const description = run.reason === 'stop' ? 'stopped on request' : 'stopped: the worker shut down';
-        await this.finish(attempt, { state: ExecutionState.stopped, description });
+        await this.finish(attempt, output, { state: ExecutionState.stopped, description });
         log.info(description);
       } else {
         const error = err instanceof Error ? err : new Error(String(err));
         const failure = { description: error.message, result: error.stack ?? error.message };
         log.warn({ err: error }, 'run failed');
-        if (!(await this.retry(attempt, failure, startedTime))) {
-          await this.finish(attempt, { state: ExecutionState.failed, ...failure });
-        }
+        if (await this.retry(attempt, failure, startedTime)) {
+          // The next attempt streams its own output; the record keeps the last attempt's.
+          await output.close();
+          await output.discard();
+        } else await this.finish(attempt, output, { state: ExecutionState.failed, ...failure });
       }
     } finally {
       running.done(executionId);
@@ -320,24 +330,28 @@ export class RunRecorder {
 
   /**
    * Writes the attempt's final state. It leaves the renewal list first and then writes in turn with the
-   * renewals (see SerialWrites); during a MongoDB outage the write is kept and delivered after it.
+   * renewals (see SerialWrites); during a MongoDB outage the write is kept and delivered after it. The run's
+   * output goes in the same write (no extra one per run); its streamed copy in Redis is dropped after.
    */
   private async finish(
     attempt: Attempt,
+    output: StreamedOutput,
     update: { state: ExecutionState; description?: string; result?: string },
   ): Promise<void> {
     const { running, writes, outage, store } = this.parts;
     running.finishing(attempt.executionId);
+    const text = await output.close();
     await writes.run(() =>
       outage.run(`recording ${update.state}`, () =>
         store.executions.transition(
           attempt.executionId,
           [ExecutionState.running, ExecutionState.stopping],
-          { ...update, lease_until: null },
+          { ...update, output: text, lease_until: null },
           attempt.token,
         ),
       ),
     );
+    await output.discard();
   }
 
   /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */

@@ -8,6 +8,7 @@ import {
   InstanceLimiter,
   QUEUE_NAME,
   RunControlChannel,
+  RunOutputStream,
   WorkerRegistry,
 } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
@@ -96,6 +97,7 @@ export class TickworkWorker {
       writes,
       outage,
       runQueue,
+      outputs: new RunOutputStream(redis, config.queuePrefix),
       logger,
     });
     const subscriber = createRedis(config.redisUrl);

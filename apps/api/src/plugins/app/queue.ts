@@ -1,5 +1,12 @@
 import type { Config } from '@tickwork/config';
-import { createRedis, createRunQueue, RunControlChannel, SchedulerMirror, WorkerRegistry } from '@tickwork/queue';
+import {
+  createRedis,
+  createRunQueue,
+  RunControlChannel,
+  RunOutputStream,
+  SchedulerMirror,
+  WorkerRegistry,
+} from '@tickwork/queue';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -12,10 +19,14 @@ declare module 'fastify' {
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
     runControl: RunControlChannel;
+    runOutput: RunOutputStream;
   }
 }
 
-/** Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control. */
+/**
+ * Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control,
+ * the output of running executions.
+ */
 export default fp(
   async function queue(app: FastifyInstance, opts: { config: Config & { redisUrl: string } }) {
     const redis = createRedis(opts.config.redisUrl);
@@ -27,6 +38,7 @@ export default fp(
     app.decorate('schedulerMirror', new SchedulerMirror(runQueue, redis, opts.config.queuePrefix));
     app.decorate('workerRegistry', new WorkerRegistry(redis, opts.config.queuePrefix));
     app.decorate('runControl', new RunControlChannel(opts.config.queuePrefix));
+    app.decorate('runOutput', new RunOutputStream(redis, opts.config.queuePrefix));
     app.addHook('onClose', async () => {
       await runQueue.close();
       redis.disconnect();
