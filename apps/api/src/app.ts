@@ -17,6 +17,7 @@ import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import session from './plugins/external/session.js';
+import staticFiles from './plugins/external/static.js';
 import executions from './routes/api/v1/executions/index.js';
 import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
@@ -71,6 +72,7 @@ export async function buildApp(
   await app.register(cors, { config });
   await app.register(session, { config });
   await app.register(rateLimit, { config });
+  await app.register(staticFiles);
   await app.register(accessControl, { config });
 
   await app.register(auth, { config });
