@@ -46,7 +46,7 @@ export function AuditPage() {
             )}
             {entries.map((entry, i) => (
               <tr key={`${entry.created_time}-${i}`} data-event={entry.event}>
-                <td>{localTime(entry.created_time)}</td>
+                <td class="nowrap">{localTime(entry.created_time)}</td>
                 <td>{entry.user}</td>
                 <td>
                   <span class="badge">{entry.event}</span>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
 import { Modal } from '../components/modal.js';
@@ -35,6 +36,16 @@ function timeZones(): string[] {
 function wholeNumber(text: string): number | null | undefined {
   if (text.trim() === '') return null;
   return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
+/** A label and its control, tied by id (a label wrapped around a select would take the value into its name). */
+function Field(props: { id: string; label: string; wide?: boolean; children: ComponentChildren }) {
+  return (
+    <div class={props.wide ? 'field wide' : 'field'}>
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+    </div>
+  );
 }
 
 interface Preview {
@@ -144,13 +155,11 @@ export function JobDialog(props: {
     <Modal title={job ? `Edit job ${job.name}` : 'New job'} onClose={props.onClose} wide>
       <form class="job-form" onSubmit={submit}>
         <Alert message={error} />
-        <label>
-          Name
-          <input required maxLength={512} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          Job class
-          <select value={classString} onChange={(e) => setClassString(e.currentTarget.value)} required>
+        <Field id="job-name" label="Name">
+          <input id="job-name" required maxLength={512} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field id="job-class" label="Job class">
+          <select id="job-class" value={classString} onChange={(e) => setClassString(e.currentTarget.value)} required>
             {classes.length === 0 && <option value="">No worker is up: no classes to choose from</option>}
             {classes.map((c) => (
               <option key={c.job_class_string} value={c.job_class_string}>
@@ -158,7 +167,7 @@ export function JobDialog(props: {
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {selected && (
           <section class="class-help" aria-label="About this job class">
             {selected.notes && <p class="notes">{selected.notes}</p>}
@@ -181,9 +190,9 @@ export function JobDialog(props: {
             )}
           </section>
         )}
-        <label>
-          Arguments (JSON array)
+        <Field id="job-args" label="Arguments (JSON array)">
           <textarea
+            id="job-args"
             rows={2}
             value={argsText}
             spellcheck={false}
@@ -191,32 +200,37 @@ export function JobDialog(props: {
             aria-describedby="args-check"
             onInput={(e) => setArgsText(e.currentTarget.value)}
           />
-        </label>
+        </Field>
         <p id="args-check" class={argsError ? 'field-error' : 'field-ok'} aria-live="polite">
           {argsError ?? `✓ ${'args' in parsedArgs ? parsedArgs.args.length : 0} argument(s)`}
         </p>
         <fieldset class="cron">
           <legend>Schedule (APScheduler cron fields)</legend>
           {CRON_FIELDS.map((field) => (
-            <label key={field}>
-              {FIELD_LABELS[field]}
+            <Field key={field} id={`cron-${field}`} label={FIELD_LABELS[field]}>
               <input
+                id={`cron-${field}`}
                 name={field}
                 value={schedule[field]}
                 spellcheck={false}
                 onInput={(e) => setSchedule({ ...schedule, [field]: e.currentTarget.value })}
               />
-            </label>
+            </Field>
           ))}
-          <label class="tz">
-            Timezone
-            <input list="time-zones" value={timezone} onInput={(e) => setTimezone(e.currentTarget.value)} required />
+          <Field id="job-timezone" label="Timezone" wide>
+            <input
+              id="job-timezone"
+              list="time-zones"
+              value={timezone}
+              onInput={(e) => setTimezone(e.currentTarget.value)}
+              required
+            />
             <datalist id="time-zones">
               {timeZones().map((zone) => (
                 <option key={zone} value={zone} />
               ))}
             </datalist>
-          </label>
+          </Field>
         </fieldset>
         <section class="preview" aria-live="polite" aria-label="Next run times">
           <h3>Next 5 runs</h3>
@@ -234,32 +248,40 @@ export function JobDialog(props: {
         </section>
         <fieldset class="run-options">
           <legend>Runs</legend>
-          <label>
-            Timeout (s)
+          <Field id="job-timeout" label="Timeout (s)">
             <input
+              id="job-timeout"
               inputMode="numeric"
               placeholder="none"
               value={timeout}
               onInput={(e) => setTimeoutText(e.currentTarget.value)}
             />
-          </label>
-          <label>
-            Max instances
+          </Field>
+          <Field id="job-max-instances" label="Max instances">
             <input
+              id="job-max-instances"
               inputMode="numeric"
               placeholder="default"
               value={maxInstances}
               onInput={(e) => setMaxInstances(e.currentTarget.value)}
             />
-          </label>
-          <label>
-            Retries
-            <input inputMode="numeric" value={retries} onInput={(e) => setRetries(e.currentTarget.value)} />
-          </label>
-          <label>
-            Retry backoff (s)
-            <input inputMode="numeric" value={backoff} onInput={(e) => setBackoff(e.currentTarget.value)} />
-          </label>
+          </Field>
+          <Field id="job-retries" label="Retries">
+            <input
+              id="job-retries"
+              inputMode="numeric"
+              value={retries}
+              onInput={(e) => setRetries(e.currentTarget.value)}
+            />
+          </Field>
+          <Field id="job-backoff" label="Retry backoff (s)">
+            <input
+              id="job-backoff"
+              inputMode="numeric"
+              value={backoff}
+              onInput={(e) => setBackoff(e.currentTarget.value)}
+            />
+          </Field>
         </fieldset>
         <div class="buttons">
           <button type="button" onClick={props.onClose}>

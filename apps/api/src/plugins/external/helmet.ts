@@ -22,6 +22,9 @@ export default fp(
           'upgrade-insecure-requests': opts.config.cookieSecure ? [] : null,
         },
       },
+      // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form POST, and the login and
+      // logout forms would be refused as cross-site. same-origin still sends nothing to other sites.
+      referrerPolicy: { policy: 'same-origin' },
     });
   },
   { name: 'helmet' },
