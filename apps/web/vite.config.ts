@@ -7,5 +7,4 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap: false, target: 'es2022' },
-  server: { proxy: { '/api': 'http://127.0.0.1:8888', '/login': 'http://127.0.0.1:8888' } },
 });

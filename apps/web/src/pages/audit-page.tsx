@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
-import { rangeQuery, type TimeRange, TimeRangePicker } from '../components/time-range.js';
+import { TimeRangePicker } from '../components/time-range.js';
 import { api } from '../lib/api.js';
 import { usePolling } from '../lib/polling.js';
 import { localTime } from '../lib/time.js';
+import { rangeQuery, type TimeRange } from '../lib/time-range.js';
 import type { AuditEntry } from '../lib/types.js';
 
 /** The audit log in a time range, newest first; every field is shown as text, never as markup. */

@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
 import { RunsChart } from '../components/runs-chart.js';
 import { StateBadge } from '../components/state-badge.js';
-import { rangeQuery, type TimeRange, TimeRangePicker } from '../components/time-range.js';
+import { TimeRangePicker } from '../components/time-range.js';
 import { api, errorText } from '../lib/api.js';
 import { countByState } from '../lib/buckets.js';
 import { usePolling } from '../lib/polling.js';
 import { onLinkClick } from '../lib/router.js';
 import { duration, localTime } from '../lib/time.js';
+import { rangeQuery, type TimeRange } from '../lib/time-range.js';
 import { type Execution, LIVE_STATES, STATES } from '../lib/types.js';
 
 /** How long a run took: from its scheduled time to its last update, or to now while it runs. */
