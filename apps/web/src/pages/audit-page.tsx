@@ -29,7 +29,7 @@ export function AuditPage() {
       <Alert message={logs.error} />
       <p class="totals">{entries.length} entries</p>
       <div class="table-wrap">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">Time</th>
@@ -47,16 +47,20 @@ export function AuditPage() {
             )}
             {entries.map((entry, i) => (
               <tr key={`${entry.created_time}-${i}`} data-event={entry.event}>
-                <td class="nowrap">{localTime(entry.created_time)}</td>
-                <td>{entry.user}</td>
-                <td>
+                <td data-label="Time" class="nowrap">
+                  {localTime(entry.created_time)}
+                </td>
+                <td data-label="User">{entry.user}</td>
+                <td data-label="Event">
                   <span class="badge">{entry.event}</span>
                 </td>
-                <td>
+                <td data-label="Job">
                   {entry.job_name}
                   <div class="muted mono">{entry.job_id}</div>
                 </td>
-                <td class="pre-wrap">{entry.description}</td>
+                <td data-label="Description" class="pre-wrap">
+                  {entry.description}
+                </td>
               </tr>
             ))}
           </tbody>

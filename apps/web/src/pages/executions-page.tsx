@@ -70,7 +70,7 @@ export function ExecutionsPage({ canEdit }: { canEdit: boolean }) {
       </ul>
       <RunsChart runs={runs} start={window.start} end={window.end} />
       <div class="table-wrap">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">Job</th>
@@ -92,20 +92,22 @@ export function ExecutionsPage({ canEdit }: { canEdit: boolean }) {
             )}
             {runs.map((execution) => (
               <tr key={execution.execution_id} data-execution-id={execution.execution_id}>
-                <th scope="row">
+                <th scope="row" data-label="Job">
                   <a href={`/executions/${execution.execution_id}`} onClick={onLinkClick}>
                     {execution.job.name}
                   </a>
                   <div class="muted mono">{execution.job.job_class_string}</div>
                 </th>
-                <td>
+                <td data-label="State">
                   <StateBadge state={execution.state} />
                 </td>
-                <td class="mono">{execution.hostname ? `${execution.hostname} / ${execution.pid}` : '—'}</td>
-                <td>{localTime(execution.scheduled_time)}</td>
-                <td>{localTime(execution.updated_time)}</td>
-                <td>{runDuration(execution)}</td>
-                <td>
+                <td data-label="Host / pid" class="mono">
+                  {execution.hostname ? `${execution.hostname} / ${execution.pid}` : '—'}
+                </td>
+                <td data-label="Scheduled">{localTime(execution.scheduled_time)}</td>
+                <td data-label="Updated">{localTime(execution.updated_time)}</td>
+                <td data-label="Duration">{runDuration(execution)}</td>
+                <td data-label="Actions">
                   {canEdit && execution.state === 'running' && (
                     <button
                       type="button"

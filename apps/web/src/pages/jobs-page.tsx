@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Alert, Notice } from '../components/alert.js';
+import { ClassName } from '../components/class-name.js';
 import { ConfirmDialog } from '../components/modal.js';
 import { api, errorText } from '../lib/api.js';
 import { usePolling } from '../lib/polling.js';
@@ -98,7 +99,7 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
         </p>
       )}
       <div class="table-wrap">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -125,17 +126,19 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
               const isPaused = job.next_run_time === '';
               return (
                 <tr key={job.job_id} data-job-id={job.job_id}>
-                  <th scope="row">
+                  <th scope="row" data-label="Name">
                     {job.name}
                     <div class="muted mono">{job.job_id}</div>
                   </th>
-                  <td class="mono wrap">{job.job_class_string}</td>
-                  <td>
+                  <td data-label="Class">
+                    <ClassName value={job.job_class_string} />
+                  </td>
+                  <td data-label="Schedule">
                     {scheduleInWords(job)}
                     <div class="muted mono">{rawSchedule(job)}</div>
                   </td>
-                  <td>{job.timezone}</td>
-                  <td>
+                  <td data-label="Timezone">{job.timezone}</td>
+                  <td data-label="Next run">
                     {isPaused ? (
                       '—'
                     ) : (
@@ -145,11 +148,11 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
                       </>
                     )}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span class={isPaused ? 'badge paused' : 'badge active'}>{isPaused ? 'paused' : 'active'}</span>
                   </td>
                   {canEdit && (
-                    <td class="actions">
+                    <td data-label="Actions" class="actions">
                       <button type="button" onClick={() => runNow(job)} aria-label={`Run ${job.name} now`}>
                         Run now
                       </button>

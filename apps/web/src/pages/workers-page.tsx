@@ -29,7 +29,7 @@ export function WorkersPage() {
         </p>
       )}
       <div class="table-wrap">
-        <table>
+        <table class="cards">
           <thead>
             <tr>
               <th scope="col">Host</th>
@@ -44,15 +44,17 @@ export function WorkersPage() {
           <tbody>
             {list.map((worker) => (
               <tr key={worker.worker_id} data-worker-pid={worker.pid}>
-                <th scope="row" class="mono">
+                <th scope="row" data-label="Host" class="mono">
                   {worker.hostname}
                 </th>
-                <td class="mono">{worker.pid}</td>
-                <td>{worker.concurrency}</td>
-                <td>{worker.running}</td>
-                <td>{ago(worker.last_heartbeat)}</td>
-                <td>{localTime(worker.started)}</td>
-                <td>
+                <td data-label="Pid" class="mono">
+                  {worker.pid}
+                </td>
+                <td data-label="Concurrency">{worker.concurrency}</td>
+                <td data-label="Running">{worker.running}</td>
+                <td data-label="Last heartbeat">{ago(worker.last_heartbeat)}</td>
+                <td data-label="Started">{localTime(worker.started)}</td>
+                <td data-label="Job classes">
                   <details>
                     <summary>{worker.job_classes.length} classes</summary>
                     <ul class="mono small">
