@@ -253,6 +253,25 @@ t.test('the workers page shows the live worker', async (t) => {
   await shot('workers');
 });
 
+t.test('a viewer sees everything and can change nothing', async (t) => {
+  await api.app.userService.add('viewer', 'Very$ecret', 'viewer');
+  const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  t.teardown(() => viewerContext.close());
+  const viewer = await viewerContext.newPage();
+  viewer.setDefaultTimeout(WAIT);
+  await viewer.goto(`${api.base}/executions`);
+  await viewer.getByLabel('Username', { exact: true }).fill('viewer');
+  await viewer.getByLabel('Password', { exact: true }).fill('Very$ecret');
+  await viewer.getByRole('button', { name: 'Log in' }).click();
+  await viewer.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+  t.match(await viewer.getByTestId('user').textContent(), /viewer\s*viewer/);
+  t.equal(await viewer.getByRole('button', { name: 'New job' }).count(), 0, 'no New job');
+  t.equal(await viewer.getByRole('link', { name: 'Bull Board' }).count(), 0, 'no Bull Board');
+  await viewer.getByRole('link', { name: 'Executions', exact: true }).click();
+  await viewer.locator('tbody tr').filter({ hasText: 'stopped' }).first().waitFor();
+  t.equal(await viewer.getByRole('button', { name: /^Stop/ }).count(), 0, 'no Stop');
+});
+
 t.test('log out goes back to the login page, and the UI is closed again', async (t) => {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL(/\/login$/);

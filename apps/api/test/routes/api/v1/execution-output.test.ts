@@ -1,4 +1,4 @@
-import { OUTPUT_CUT_NOTE } from '@tickwork/domain';
+import { ExecutionState, newId, OUTPUT_CUT_NOTE } from '@tickwork/domain';
 import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
@@ -69,4 +69,23 @@ t.test('bad requests are 400s that say why', async (t) => {
   t.equal(bad.status, 400);
   t.match(bad.body.error, /offset/);
   t.equal((await api.request('GET', '/api/v1/executions/nope/output')).status, 400);
+});
+
+t.test('a run whose worker died before its final write still shows what it streamed', async (t) => {
+  const jobId = (
+    await api.request('POST', '/api/v1/jobs', { name: 'lost', job_class_string: SHELL, pub_args: [], hour: '0' })
+  ).body.job_id;
+  const job = (await api.request('GET', `/api/v1/jobs/${jobId}`)).body;
+  const id = newId();
+  // As the reaper leaves it: failed, no output on the record; the streamed copy is still in Redis.
+  await api.app.store.executions.insertOnce({
+    execution_id: id,
+    job,
+    fire_key: `manual@${id}`,
+    scheduled_time: new Date(),
+    state: ExecutionState.failed,
+  });
+  await api.app.runOutput.append(id, 'half a run\n');
+  const res = await api.request('GET', `/api/v1/executions/${id}/output`);
+  t.same(res.body, { output: 'half a run\n', next_offset: 11, truncated: false, running: false });
 });
