@@ -320,7 +320,7 @@ export class RunRecorder {
         if (await this.retry(attempt, failure, startedTime)) {
           // The next attempt streams its own output; the record keeps the last attempt's.
           await output.close();
-          await output.discard();
+          output.discard();
         } else await this.finish(attempt, output, { state: ExecutionState.failed, ...failure });
       }
     } finally {
@@ -351,7 +351,7 @@ export class RunRecorder {
         ),
       ),
     );
-    await output.discard();
+    output.discard();
   }
 
   /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 
 /** Chunks go to Redis at most this often, so a chatty job costs a few Redis calls a second, not one a line. */
 const FLUSH_MS = 200;
+const CLOSE_WAIT_MS = 1000;
 
 /**
  * One run's output: kept in memory (capped) for the execution record's final write, and appended to Redis
@@ -28,19 +29,28 @@ export class StreamedOutput {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  /** The whole kept text, for the final write; no more chunks are streamed after this. */
+  /**
+   * The whole kept text, for the final write; no more chunks are streamed after this. A chunk on its way to
+   * Redis is waited for briefly, never for long: our Redis client waits out an outage, and the final write
+   * to MongoDB must not wait with it.
+   */
   async close(): Promise<string> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = '';
-    await this.flushing;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    });
+    await Promise.race([this.flushing, waited]);
+    clearTimeout(timer);
     return this.output.text();
   }
 
-  /** Drops the streamed copy: the record has the output now (or a retry starts afresh). */
-  async discard(): Promise<void> {
-    await this.stream
-      .remove(this.executionId)
+  /** Drops the streamed copy once any chunk on its way has landed; not waited for (see close). */
+  discard(): void {
+    this.flushing
+      .then(() => this.stream.remove(this.executionId))
       .catch((err) => this.log.warn({ err }, 'dropping streamed output failed'));
   }
 

@@ -31,7 +31,8 @@ t.test("ShellJob's stdout and stderr are kept with the execution, readable from 
   t.equal(res.body.next_offset, Buffer.byteLength(res.body.output));
   const rest = await api.request('GET', `/api/v1/executions/${id}/output?offset=${res.body.next_offset}`);
   t.same(rest.body, { output: '', next_offset: res.body.next_offset, truncated: false, running: false });
-  t.equal(await api.app.redis.exists(`${environment.config.queuePrefix}:output:${id}`), 0, 'streamed copy dropped');
+  const key = `${environment.config.queuePrefix}:output:${id}`;
+  await waitFor('the streamed copy to be dropped', async () => (await api.app.redis.exists(key)) === 0);
   const list = await api.request('GET', '/api/v1/executions');
   const listed = list.body.executions.find((e: { execution_id: string }) => e.execution_id === id);
   t.ok(listed, 'listed');
