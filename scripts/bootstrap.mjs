@@ -24,7 +24,7 @@ function mtime(path) {
   }
 }
 
-/** Installs dependencies when they are missing or older than the lock file, then builds (tsc -b). */
+/** Installs dependencies when they are missing or older than the lock file, then builds (tsc -b, the web UI). */
 export function prepare() {
   const installed = join(root, 'node_modules', '.package-lock.json');
   if (!existsSync(installed)) run('installing dependencies', npm, ['ci', '--no-audit', '--no-fund']);
@@ -32,4 +32,11 @@ export function prepare() {
     run('updating dependencies', npm, ['install', '--no-audit', '--no-fund']);
   }
   run('building', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+  run('building the web UI', process.execPath, [
+    join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    join(root, 'apps', 'web'),
+    '--logLevel',
+    'warn',
+  ]);
 }

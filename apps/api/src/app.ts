@@ -19,6 +19,7 @@ import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import session from './plugins/external/session.js';
+import staticFiles from './plugins/external/static.js';
 import swagger from './plugins/external/swagger.js';
 import swaggerUi from './plugins/external/swagger-ui.js';
 import executions from './routes/api/v1/executions/index.js';
@@ -26,6 +27,7 @@ import jobClasses from './routes/api/v1/job-classes/index.js';
 import jobs from './routes/api/v1/jobs/index.js';
 import logs from './routes/api/v1/logs/index.js';
 import openapi from './routes/api/v1/openapi/index.js';
+import schedulePreview from './routes/api/v1/schedule-preview/index.js';
 import sessionInfo from './routes/api/v1/session/index.js';
 import tokens from './routes/api/v1/tokens/index.js';
 import users from './routes/api/v1/users/index.js';
@@ -81,6 +83,7 @@ export async function buildApp(
   await app.register(cors, { config });
   await app.register(session, { config });
   await app.register(rateLimit, { config });
+  await app.register(staticFiles);
   await app.register(accessControl, { config });
 
   await app.register(auth, { config });
@@ -99,5 +102,6 @@ export async function buildApp(
   await app.register(tokens, { prefix: '/api/v1/tokens' });
   await app.register(sessionInfo, { prefix: '/api/v1/session' });
   await app.register(openapi, { prefix: '/api/v1' });
+  await app.register(schedulePreview, { prefix: '/api/v1/schedule-preview', config });
   return app;
 }

@@ -19,6 +19,7 @@ import {
   RETRY_RUN,
   type RecordedRunData,
   type RunMetrics,
+  type RunOutputStream,
   SCHEDULED_RUN,
   type ScheduledRunData,
   schedulerIdFor,
@@ -31,6 +32,7 @@ import type { OutageRetry } from './outage-retry.js';
 import type { RunningRuns } from './running-runs.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { SerialWrites } from './serial-writes.js';
+import { StreamedOutput } from './streamed-output.js';
 
 export interface RunHost {
   hostname: string;
@@ -65,6 +67,8 @@ export interface RunRecorderParts {
   runQueue: Queue;
   notifier: FailureNotifier;
   metrics: RunMetrics;
+  /** Where a running job's output is streamed for the API. */
+  outputs: RunOutputStream;
   logger: Logger;
 }
 
@@ -325,8 +329,12 @@ export class RunRecorder {
     const timer = definition.timeout
       ? setTimeout(() => running.abort(executionId, 'timeout'), definition.timeout * 1000)
       : undefined;
+    const output = new StreamedOutput(executionId, this.parts.outputs, log);
     try {
-      const emit = (level: 'info' | 'warn' | 'error') => (m: string) => log[level](m);
+      const emit = (level: 'info' | 'warn' | 'error') => (m: string) => {
+        log[level](m);
+        output.add(level, m);
+      };
       // The job's outcome first; recording it comes after, so a failed write is never taken for the job's.
       let outcome: { state: ExecutionState; description?: string; result?: string };
       try {
@@ -361,8 +369,12 @@ export class RunRecorder {
         clearTimeout(timer);
       }
       const failed = outcome.state === ExecutionState.failed;
-      if (!(failed && (await this.retry(attempt, outcome.description ?? '', outcome.result ?? '', startedTime)))) {
-        await this.finish(attempt, startedTime, outcome);
+      if (failed && (await this.retry(attempt, outcome.description ?? '', outcome.result ?? '', startedTime))) {
+        // The next attempt streams its own output; the record keeps the last attempt's.
+        await output.close();
+        output.discard();
+      } else {
+        await this.finish(attempt, startedTime, output, outcome);
       }
     } finally {
       running.done(executionId);
@@ -371,25 +383,29 @@ export class RunRecorder {
 
   /**
    * Writes the attempt's final state. It leaves the renewal list first and then writes in turn with the
-   * renewals (see SerialWrites); during a MongoDB outage the write is kept and delivered after it.
+   * renewals (see SerialWrites); during a MongoDB outage the write is kept and delivered after it. The run's
+   * output goes in the same write (no extra one per run); its streamed copy in Redis is dropped after.
    */
   private async finish(
     attempt: Attempt,
     startedTime: Date,
+    output: StreamedOutput,
     update: { state: ExecutionState; description?: string; result?: string },
   ): Promise<void> {
     const { running, writes, outage, store, host } = this.parts;
     running.finishing(attempt.executionId);
+    const text = await output.close();
     const written = await writes.run(() =>
       outage.run(`recording ${update.state}`, () =>
         store.executions.transition(
           attempt.executionId,
           [ExecutionState.running, ExecutionState.stopping],
-          { ...update, lease_until: null },
+          { ...update, output: text, lease_until: null },
           attempt.token,
         ),
       ),
     );
+    output.discard();
     // Fenced out: whoever wrote the end meanwhile (a stop, the reaper) announces it.
     if (written) {
       const durationMs = Date.now() - startedTime.getTime();

@@ -11,6 +11,7 @@ import {
   QUEUE_NAME,
   RunControlChannel,
   RunMetrics,
+  RunOutputStream,
   WorkerRegistry,
 } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
@@ -110,6 +111,7 @@ export class TickworkWorker {
       runQueue,
       notifier,
       metrics: new RunMetrics(redis, config.queuePrefix),
+      outputs: new RunOutputStream(redis, config.queuePrefix),
       logger,
     });
     const subscriber = createRedis(config.redisUrl);

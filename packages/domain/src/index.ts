@@ -10,5 +10,6 @@ export * from './job-definition.js';
 export * from './python-json.js';
 export * from './retry-policy.js';
 export * from './role.js';
+export * from './run-output.js';
 export * from './time-format.js';
 export * from './validation-error.js';

@@ -6,6 +6,7 @@ export * from './redis-lock.js';
 export * from './repeat-strategy.js';
 export * from './run-control-channel.js';
 export * from './run-metrics.js';
+export * from './run-output-stream.js';
 export * from './run-queue.js';
 export * from './scheduler-mirror.js';
 export * from './worker-registry.js';

@@ -25,6 +25,8 @@ export interface ExecutionDocument {
   started_time: Date | null;
   /** For a `scheduled` record: when its queued run is due; one overdue by much is queued again. */
   run_after: Date | null;
+  /** What the run logged (JobBase's logger, ShellJob's stdout/stderr), capped; '' until it ends. */
+  output: string;
   /** Earlier attempts that failed and were run again (the job's `retries`), oldest first. */
   attempts: EndedAttempt[];
   job: ExecutionJobSnapshot;
@@ -60,6 +62,7 @@ const executionSchema = new Schema<ExecutionDocument>(
     lease_until: { type: Date, default: null },
     started_time: { type: Date, default: null },
     run_after: { type: Date, default: null },
+    output: { type: String, default: '' },
     attempts: { type: [endedAttemptSchema], default: [] },
     job: { type: Schema.Types.Mixed, required: true },
   },

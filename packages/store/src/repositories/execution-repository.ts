@@ -33,6 +33,8 @@ export interface ExecutionUpdate {
   task_id?: string;
   description?: string;
   result?: string;
+  /** The run's output (capped), written with its final state. */
+  output?: string;
 }
 
 export class ExecutionRepository {
@@ -59,6 +61,7 @@ export class ExecutionRepository {
       lease_until: execution.lease_until ?? null,
       started_time: execution.state === ExecutionState.running ? new Date() : null,
       run_after: execution.run_after ?? null,
+      output: '',
       attempts: [],
       job: jobSummary(execution.job),
     };
@@ -163,9 +166,13 @@ export class ExecutionRepository {
 
   /** Executions whose scheduled_time lies in [start, end], most recently updated first. */
   async listScheduledBetween(start: Date, end: Date): Promise<ExecutionRecord[]> {
-    return this.model
-      .find({ scheduled_time: { $gte: start, $lte: end } })
-      .sort({ updated_time: -1, _id: 1 })
-      .lean<ExecutionDocument[]>();
+    return (
+      this.model
+        .find({ scheduled_time: { $gte: start, $lte: end } })
+        // Lists stay small: a run's output is read one execution at a time.
+        .select({ output: 0 })
+        .sort({ updated_time: -1, _id: 1 })
+        .lean<ExecutionDocument[]>()
+    );
   }
 }

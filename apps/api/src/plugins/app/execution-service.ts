@@ -10,7 +10,7 @@ declare module 'fastify' {
 
 export default fp(
   async function executionService(app: FastifyInstance) {
-    app.decorate('executionService', new ExecutionService(app.store, app.redis, app.runControl));
+    app.decorate('executionService', new ExecutionService(app.store, app.redis, app.runControl, app.runOutput));
   },
   { name: 'execution-service', dependencies: ['store', 'queue'] },
 );

@@ -5,6 +5,7 @@ import {
   FailureNotifier,
   RunControlChannel,
   RunMetrics,
+  RunOutputStream,
   SchedulerMirror,
   WorkerRegistry,
 } from '@tickwork/queue';
@@ -22,12 +23,13 @@ declare module 'fastify' {
     runControl: RunControlChannel;
     failureNotifier: FailureNotifier;
     runMetrics: RunMetrics;
+    runOutput: RunOutputStream;
   }
 }
 
 /**
  * Redis and the run queue: BullMQ's producer side, the scheduler mirror, the worker registry, run control,
- * and the queue of failure notices.
+ * the output of running executions, and the queue of failure notices.
  */
 export default fp(
   async function queue(app: FastifyInstance, opts: { config: Config & { redisUrl: string } }) {
@@ -46,6 +48,7 @@ export default fp(
     });
     app.decorate('failureNotifier', failureNotifier);
     app.decorate('runMetrics', new RunMetrics(redis, opts.config.queuePrefix));
+    app.decorate('runOutput', new RunOutputStream(redis, opts.config.queuePrefix));
     app.addHook('onClose', async () => {
       await failureNotifier.close();
       await runQueue.close();

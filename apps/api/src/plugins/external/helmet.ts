@@ -12,8 +12,6 @@ import fp from 'fastify-plugin';
 export default fp(
   async function helmet(app: FastifyInstance, opts: { config: Config }) {
     await app.register(fastifyHelmet, {
-      // no-referrer (helmet's default) makes browsers send `Origin: null` on same-origin form posts.
-      referrerPolicy: { policy: 'same-origin' },
       contentSecurityPolicy: {
         directives: {
           'style-src': ["'self'", "'unsafe-inline'"],
@@ -24,6 +22,9 @@ export default fp(
           'upgrade-insecure-requests': opts.config.cookieSecure ? [] : null,
         },
       },
+      // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form POST, and the login and
+      // logout forms would be refused as cross-site. same-origin still sends nothing to other sites.
+      referrerPolicy: { policy: 'same-origin' },
     });
   },
   { name: 'helmet' },

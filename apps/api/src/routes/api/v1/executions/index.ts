@@ -3,9 +3,18 @@ import { ApiError } from '../../../../errors/api-error.js';
 import { assertId } from '../../../../services/job-service.js';
 import { executionView } from '../../../../views/execution-view.js';
 import { timeRange } from '../time-range.js';
-import { executionByIdSchema, listExecutionsSchema, runJobByBodySchema, runJobByParamSchema } from './schema.js';
+import {
+  executionByIdSchema,
+  executionOutputSchema,
+  listExecutionsSchema,
+  runJobByBodySchema,
+  runJobByParamSchema,
+} from './schema.js';
 
-/** /api/v1/executions: runs in a time range, one run, stop a run, and run-now (by path or by body). */
+/**
+ * /api/v1/executions: runs in a time range, one run, its output, stop a run, and run-now (by path or by
+ * body). The output is not in the execution JSON (lists stay small): the UI reads it here, from an offset.
+ */
 const executions: FastifyPluginAsyncTypebox = async (app) => {
   const read = { access: 'viewer' } as const;
   const change = { access: 'editor' } as const;
@@ -21,6 +30,10 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
     const execution = await app.store.executions.get(id);
     if (!execution) throw ApiError.badRequest(`Execution not found: ${id}`);
     return executionView(execution);
+  });
+
+  app.get('/:execution_id/output', { schema: executionOutputSchema, config: read }, async (request) => {
+    return app.executionService.output(request.params.execution_id, Number(request.query.offset ?? '0'));
   });
 
   app.delete('/:execution_id', { schema: executionByIdSchema, config: change }, async (request) => {

@@ -1,0 +1,54 @@
+import { startApi, testEnvironment } from '@tickwork/testing';
+import t from 'tap';
+
+const environment = testEnvironment(t);
+const api = await startApi(t, environment);
+
+t.test('lists the next fire times from the cron engine, in the zone asked for', async (t) => {
+  const res = await api.request('POST', '/api/v1/schedule-preview', {
+    minute: '*/15',
+    hour: '9-17',
+    timezone: 'Europe/Berlin',
+    count: 3,
+  });
+  t.equal(res.status, 200);
+  t.equal(res.body.timezone, 'Europe/Berlin');
+  t.equal(res.body.next_run_times.length, 3);
+  const times = res.body.next_run_times.map((text: string) => Date.parse(text));
+  for (const [i, text] of res.body.next_run_times.entries()) {
+    t.match(text, /^\d{4}-\d\d-\d\dT(09|1[0-7]):(00|15|30|45):00\.000000\+0[12]:00$/, text);
+    if (i > 0) t.ok(times[i] > times[i - 1], 'in order');
+  }
+  t.ok(times[0] > Date.now() - 1000, 'from now on');
+});
+
+t.test('five by default, in TIMEZONE, and the first is the next_run_time a job with that schedule gets', async (t) => {
+  const res = await api.request('POST', '/api/v1/schedule-preview', { second: '*/7' });
+  t.same([res.status, res.body.timezone, res.body.next_run_times.length], [200, 'UTC', 5]);
+  const schedule = { hour: '3', minute: '5', day_of_week: 'mon' };
+  const preview = await api.request('POST', '/api/v1/schedule-preview', schedule);
+  const created = await api.request('POST', '/api/v1/jobs', {
+    name: 'weekly',
+    job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+    ...schedule,
+  });
+  const job = await api.request('GET', `/api/v1/jobs/${created.body.job_id}`);
+  t.equal(job.body.next_run_time, preview.body.next_run_times[0]);
+});
+
+t.test('bad fields are a 400 naming the field', async (t) => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ minute: '61' }, /minute/],
+    [{ day_of_week: 'someday' }, /day_of_week/],
+    [{ minute: '0', timezone: 'Mars/Olympus' }, /timezone: unknown time zone/],
+    [{ minute: '0', count: 21 }, /count must be <= 20/],
+    [{ minute: '0', count: 0 }, /count must be >= 1/],
+    [{ minute: [1] }, /minute must be a string or a whole number/],
+    [{}, /at least one of month, day, week, day_of_week, hour, minute, second is required/],
+  ];
+  for (const [body, message] of cases) {
+    const res = await api.request('POST', '/api/v1/schedule-preview', body);
+    t.equal(res.status, 400, JSON.stringify(body));
+    t.match(res.body.error, message, JSON.stringify(body));
+  }
+});

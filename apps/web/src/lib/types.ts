@@ -1,0 +1,97 @@
+/** The API's answers, as apps/api serves them (ndscheduler's shapes plus Tickwork's fields). */
+
+export interface Session {
+  user: string | null;
+  role: 'viewer' | 'editor' | 'admin' | null;
+  via: 'session' | 'token' | null;
+  csrf_token: string | null;
+}
+
+export const CRON_FIELDS = ['second', 'minute', 'hour', 'day', 'month', 'day_of_week', 'week'] as const;
+export type CronField = (typeof CRON_FIELDS)[number];
+
+export interface Job extends Record<CronField, string> {
+  job_id: string;
+  name: string;
+  job_class_string: string;
+  pub_args: unknown[];
+  timezone: string;
+  timeout: number | null;
+  misfire_grace_sec: number | null;
+  max_instances: number | null;
+  retries: number;
+  retry_backoff_sec: number;
+  next_run_time: string;
+}
+
+export interface JobClass {
+  job_class_string: string;
+  notes: string;
+  arguments: Array<{ type: string; description: string }>;
+  example_arguments: string;
+}
+
+export const STATES = [
+  'scheduled',
+  'running',
+  'stopping',
+  'succeeded',
+  'failed',
+  'stopped',
+  'timeout',
+  'scheduled error',
+] as const;
+export type State = (typeof STATES)[number];
+
+export interface Attempt {
+  state: string;
+  hostname: string;
+  pid: number;
+  description: string;
+  result: string;
+  started_time: string;
+  ended_time: string;
+}
+
+export interface Execution {
+  execution_id: string;
+  state: State;
+  hostname: string;
+  pid: number;
+  task_id: string;
+  description: string;
+  result: string;
+  scheduled_time: string;
+  updated_time: string;
+  job: Omit<Job, 'next_run_time'> & { task_name: string };
+  attempts: Attempt[];
+}
+
+export interface OutputPage {
+  output: string;
+  next_offset: number;
+  truncated: boolean;
+  running: boolean;
+}
+
+export interface AuditEntry {
+  job_id: string;
+  job_name: string;
+  event: string;
+  user: string;
+  description: string;
+  created_time: string;
+}
+
+export interface Worker {
+  worker_id: string;
+  hostname: string;
+  pid: number;
+  started: string;
+  concurrency: number;
+  running: number;
+  job_classes: JobClass[];
+  last_heartbeat: string;
+}
+
+export const LIVE_STATES: readonly State[] = ['scheduled', 'running', 'stopping'];

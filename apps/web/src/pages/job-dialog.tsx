@@ -1,0 +1,297 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Alert } from '../components/alert.js';
+import { Modal } from '../components/modal.js';
+import { ApiFailure, api, errorText } from '../lib/api.js';
+import { parseArguments } from '../lib/json-args.js';
+import { localTime, utcTime } from '../lib/time.js';
+import { CRON_FIELDS, type CronField, type Job, type JobClass } from '../lib/types.js';
+
+const FIELD_LABELS: Record<CronField, string> = {
+  second: 'Second',
+  minute: 'Minute',
+  hour: 'Hour',
+  day: 'Day of month',
+  month: 'Month',
+  day_of_week: 'Day of week',
+  week: 'ISO week',
+};
+
+const NEW_SCHEDULE: Record<CronField, string> = {
+  second: '0',
+  minute: '*/5',
+  hour: '*',
+  day: '*',
+  month: '*',
+  day_of_week: '*',
+  week: '*',
+};
+
+function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
+}
+
+/** A whole number from a field, null when blank, or undefined when it is not one. */
+function wholeNumber(text: string): number | null | undefined {
+  if (text.trim() === '') return null;
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
+/** A label and its control, tied by id (a label wrapped around a select would take the value into its name). */
+function Field(props: { id: string; label: string; wide?: boolean; children: ComponentChildren }) {
+  return (
+    <div class={props.wide ? 'field wide' : 'field'}>
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+    </div>
+  );
+}
+
+interface Preview {
+  times: string[];
+  error: string | null;
+}
+
+/**
+ * New and Edit job: the class picker shows each class's notes, argument help and example; arguments are
+ * checked as JSON while typed; the next five fire times come from the server's own cron engine.
+ */
+export function JobDialog(props: {
+  job: Job | null;
+  classes: JobClass[];
+  defaultTimezone: string;
+  onClose: () => void;
+  onSaved: (jobId: string, created: boolean) => void;
+}) {
+  const { job } = props;
+  const [name, setName] = useState(job?.name ?? '');
+  const [classString, setClassString] = useState(job?.job_class_string ?? props.classes[0]?.job_class_string ?? '');
+  const [argsText, setArgsText] = useState(job ? JSON.stringify(job.pub_args) : '[]');
+  const [schedule, setSchedule] = useState<Record<CronField, string>>(
+    job ? (Object.fromEntries(CRON_FIELDS.map((f) => [f, job[f]])) as Record<CronField, string>) : NEW_SCHEDULE,
+  );
+  const [timezone, setTimezone] = useState(job?.timezone ?? props.defaultTimezone);
+  const [timeout, setTimeoutText] = useState(job?.timeout?.toString() ?? '');
+  const [maxInstances, setMaxInstances] = useState(job?.max_instances?.toString() ?? '');
+  const [retries, setRetries] = useState(String(job?.retries ?? 0));
+  const [backoff, setBackoff] = useState(String(job?.retry_backoff_sec ?? 10));
+  const [preview, setPreview] = useState<Preview>({ times: [], error: null });
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const classes = useMemo(() => {
+    const known = props.classes.slice();
+    if (job && !known.some((c) => c.job_class_string === job.job_class_string)) {
+      known.push({ job_class_string: job.job_class_string, notes: '', arguments: [], example_arguments: '' });
+    }
+    return known;
+  }, [props.classes, job]);
+  const selected = classes.find((c) => c.job_class_string === classString);
+  const parsedArgs = parseArguments(argsText);
+  const argsError = 'error' in parsedArgs ? parsedArgs.error : null;
+
+  // The preview follows the fields as they are typed, a moment after the last key.
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      try {
+        const answer = await api<{ next_run_times: string[] }>('POST', '/api/v1/schedule-preview', {
+          ...schedule,
+          timezone,
+          count: 5,
+        });
+        if (!cancelled) setPreview({ times: answer.next_run_times, error: null });
+      } catch (err) {
+        if (!cancelled) setPreview({ times: [], error: errorText(err) });
+      }
+    }, 250);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [schedule, timezone]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    if (argsError) return setError(`Arguments: ${argsError}`);
+    const numbers = {
+      timeout: wholeNumber(timeout),
+      max_instances: wholeNumber(maxInstances),
+      retries: wholeNumber(retries),
+      retry_backoff_sec: wholeNumber(backoff),
+    };
+    const bad = Object.entries(numbers).find(([, v]) => v === undefined);
+    if (bad) return setError(`${bad[0]} must be a whole number (or blank)`);
+    const body = {
+      name,
+      job_class_string: classString,
+      pub_args: 'args' in parsedArgs ? parsedArgs.args : [],
+      ...schedule,
+      timezone,
+      timeout: numbers.timeout,
+      max_instances: numbers.max_instances,
+      retries: numbers.retries ?? 0,
+      retry_backoff_sec: numbers.retry_backoff_sec ?? 10,
+    };
+    setSaving(true);
+    try {
+      if (job) {
+        await api('PUT', `/api/v1/jobs/${job.job_id}`, body);
+        props.onSaved(job.job_id, false);
+      } else {
+        const created = await api<{ job_id: string }>('POST', '/api/v1/jobs', body);
+        props.onSaved(created.job_id, true);
+      }
+    } catch (err) {
+      setError(err instanceof ApiFailure ? `Not saved: ${err.message}` : errorText(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal title={job ? `Edit job ${job.name}` : 'New job'} onClose={props.onClose} wide>
+      <form class="job-form" onSubmit={submit}>
+        <Alert message={error} />
+        <Field id="job-name" label="Name">
+          <input id="job-name" required maxLength={512} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field id="job-class" label="Job class">
+          <select id="job-class" value={classString} onChange={(e) => setClassString(e.currentTarget.value)} required>
+            {classes.length === 0 && <option value="">No worker is up: no classes to choose from</option>}
+            {classes.map((c) => (
+              <option key={c.job_class_string} value={c.job_class_string}>
+                {c.job_class_string}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {selected && (
+          <section class="class-help" aria-label="About this job class">
+            {selected.notes && <p class="notes">{selected.notes}</p>}
+            {selected.arguments.length > 0 && (
+              <ol class="arg-help">
+                {selected.arguments.map((a) => (
+                  <li key={a.description}>
+                    <code>{a.type}</code> {a.description}
+                  </li>
+                ))}
+              </ol>
+            )}
+            {selected.example_arguments && (
+              <p>
+                Example: <code>{selected.example_arguments}</code>{' '}
+                <button type="button" onClick={() => setArgsText(selected.example_arguments)}>
+                  Use example
+                </button>
+              </p>
+            )}
+          </section>
+        )}
+        <Field id="job-args" label="Arguments (JSON array)">
+          <textarea
+            id="job-args"
+            rows={2}
+            value={argsText}
+            spellcheck={false}
+            aria-invalid={argsError ? 'true' : 'false'}
+            aria-describedby="args-check"
+            onInput={(e) => setArgsText(e.currentTarget.value)}
+          />
+        </Field>
+        <p id="args-check" class={argsError ? 'field-error' : 'field-ok'} aria-live="polite">
+          {argsError ?? `✓ ${'args' in parsedArgs ? parsedArgs.args.length : 0} argument(s)`}
+        </p>
+        <fieldset class="cron">
+          <legend>Schedule (APScheduler cron fields)</legend>
+          {CRON_FIELDS.map((field) => (
+            <Field key={field} id={`cron-${field}`} label={FIELD_LABELS[field]}>
+              <input
+                id={`cron-${field}`}
+                name={field}
+                value={schedule[field]}
+                spellcheck={false}
+                onInput={(e) => setSchedule({ ...schedule, [field]: e.currentTarget.value })}
+              />
+            </Field>
+          ))}
+          <Field id="job-timezone" label="Timezone" wide>
+            <input
+              id="job-timezone"
+              list="time-zones"
+              value={timezone}
+              onInput={(e) => setTimezone(e.currentTarget.value)}
+              required
+            />
+            <datalist id="time-zones">
+              {timeZones().map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+          </Field>
+        </fieldset>
+        <section class="preview" aria-live="polite" aria-label="Next run times">
+          <h3>Next 5 runs</h3>
+          {preview.error ? (
+            <p class="field-error">{preview.error}</p>
+          ) : (
+            <ol>
+              {preview.times.map((time) => (
+                <li key={time}>
+                  {localTime(time)} <span class="muted">({utcTime(time)})</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <fieldset class="run-options">
+          <legend>Runs</legend>
+          <Field id="job-timeout" label="Timeout (s)">
+            <input
+              id="job-timeout"
+              inputMode="numeric"
+              placeholder="none"
+              value={timeout}
+              onInput={(e) => setTimeoutText(e.currentTarget.value)}
+            />
+          </Field>
+          <Field id="job-max-instances" label="Max instances">
+            <input
+              id="job-max-instances"
+              inputMode="numeric"
+              placeholder="default"
+              value={maxInstances}
+              onInput={(e) => setMaxInstances(e.currentTarget.value)}
+            />
+          </Field>
+          <Field id="job-retries" label="Retries">
+            <input
+              id="job-retries"
+              inputMode="numeric"
+              value={retries}
+              onInput={(e) => setRetries(e.currentTarget.value)}
+            />
+          </Field>
+          <Field id="job-backoff" label="Retry backoff (s)">
+            <input
+              id="job-backoff"
+              inputMode="numeric"
+              value={backoff}
+              onInput={(e) => setBackoff(e.currentTarget.value)}
+            />
+          </Field>
+        </fieldset>
+        <div class="buttons">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={saving || Boolean(argsError)}>
+            {job ? 'Save changes' : 'Create job'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

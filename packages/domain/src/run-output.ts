@@ -1,0 +1,55 @@
+/** How much of a run's output is kept with its execution: the rest is cut, with OUTPUT_CUT_NOTE at the end. */
+export const MAX_OUTPUT_BYTES = 256 * 1024;
+export const OUTPUT_CUT_NOTE = '\n[output cut at 256 KB]\n';
+
+export type OutputLevel = 'info' | 'warn' | 'error';
+
+/** One log call as a line of output: info as written, warnings and errors (ShellJob's stderr) marked. */
+export function outputLine(level: OutputLevel, message: string): string {
+  return `${level === 'info' ? '' : `[${level}] `}${message}\n`;
+}
+
+/** Output from a byte offset (offsets count UTF-8 bytes, as Redis does), and the offset to ask for next. */
+export function outputFrom(text: string, offset: number): { output: string; next_offset: number } {
+  const bytes = Buffer.from(text, 'utf8');
+  const from = Math.min(offset, bytes.length);
+  return { output: bytes.subarray(from).toString('utf8'), next_offset: bytes.length };
+}
+
+/**
+ * A run's output as it grows, capped at `maxBytes`: once a line would pass the cap, the part that fits is
+ * kept, followed by OUTPUT_CUT_NOTE, and nothing more. `add` returns what was kept of the line (to stream).
+ */
+export class CappedOutput {
+  private readonly parts: string[] = [];
+  private bytes = 0;
+  private cut = false;
+
+  constructor(private readonly maxBytes = MAX_OUTPUT_BYTES) {}
+
+  get truncated(): boolean {
+    return this.cut;
+  }
+
+  add(line: string): string {
+    if (this.cut) return '';
+    const size = Buffer.byteLength(line, 'utf8');
+    let kept = line;
+    if (this.bytes + size > this.maxBytes) {
+      const room = this.maxBytes - this.bytes;
+      // Cut on a character boundary: a partial UTF-8 sequence decodes to U+FFFD, which is dropped.
+      kept = `${Buffer.from(line, 'utf8')
+        .subarray(0, room)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '')}${OUTPUT_CUT_NOTE}`;
+      this.cut = true;
+    }
+    this.parts.push(kept);
+    this.bytes += Buffer.byteLength(kept, 'utf8');
+    return kept;
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+}
