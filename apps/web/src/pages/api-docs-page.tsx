@@ -46,6 +46,10 @@ export function ApiDocsPage() {
         the problem. Once users exist, send the session cookie (writes also need JSON or <code>X-CSRF-Token</code>) or{' '}
         <code>Authorization: Bearer &lt;token&gt;</code>.
       </p>
+      <p>
+        The full reference, with request and reply schemas and examples: <a href="/docs">Swagger UI</a> ·{' '}
+        <a href="/api/v1/openapi.json">openapi.json</a>.
+      </p>
       <div class="table-wrap">
         <table>
           <thead>

@@ -9,9 +9,13 @@ export const ErrorReply = Type.Object(
   },
 );
 
-/** A route's replies: its success answers plus the error answers every route may give. */
+/**
+ * A route's replies: its success answers plus the error answers every route may give. Each route gets copies:
+ * the OpenAPI generator moves examples out of the schemas it is given, which would strip a shared one.
+ */
 export function replies(ok: Record<number, TSchema>): Record<string, TSchema> {
-  return { ...ok, '4xx': ErrorReply, 503: ErrorReply };
+  const copy = <T>(schema: T): T => JSON.parse(JSON.stringify(schema));
+  return { ...copy(ok), '4xx': copy(ErrorReply), 503: copy(ErrorReply) };
 }
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -65,4 +69,46 @@ export const JobView = Type.Object(
       },
     ],
   },
+);
+
+const EXECUTION_EXAMPLE = {
+  execution_id: '1752e360a7b54af18386a598e1a52acb',
+  state: 'succeeded',
+  hostname: 'host-a',
+  pid: 4242,
+  task_id: 'manual-1752e360a7b54af18386a598e1a52acb',
+  description: '',
+  result: '{"returncode": 0}',
+  scheduled_time: '2026-11-27T10:00:00.000000+00:00',
+  updated_time: '2026-11-27T10:00:00.250000+00:00',
+};
+
+export const ExecutionView = Type.Object(
+  {
+    execution_id: Type.String(),
+    state: Type.String({
+      description: 'scheduled, running, stopping, stopped, failed, succeeded, timeout or scheduled error',
+    }),
+    hostname: Type.String(),
+    pid: Type.Integer(),
+    task_id: Type.String(),
+    description: Type.String(),
+    result: Type.String({ description: "the job's return value as JSON text, or the stack trace" }),
+    scheduled_time: Type.String(),
+    updated_time: Type.String(),
+    job: Type.Object({ ...JobView.properties, task_name: Type.String() }, { description: 'the job as it was run' }),
+    attempts: Type.Array(
+      Type.Object({
+        state: Type.String(),
+        hostname: Type.String(),
+        pid: Type.Integer(),
+        description: Type.String(),
+        result: Type.String(),
+        started_time: Type.String(),
+        ended_time: Type.String(),
+      }),
+      { description: "earlier attempts of this fire that failed and were run again (the job's retries)" },
+    ),
+  },
+  { examples: [{ ...EXECUTION_EXAMPLE, attempts: [] }] },
 );

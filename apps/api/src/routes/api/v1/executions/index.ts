@@ -9,6 +9,7 @@ import {
   listExecutionsSchema,
   runJobByBodySchema,
   runJobByParamSchema,
+  stopExecutionSchema,
 } from './schema.js';
 
 /**
@@ -36,7 +37,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
     return app.executionService.output(request.params.execution_id, Number(request.query.offset ?? '0'));
   });
 
-  app.delete('/:execution_id', { schema: executionByIdSchema, config: change }, async (request) => {
+  app.delete('/:execution_id', { schema: stopExecutionSchema, config: change }, async (request) => {
     await app.executionService.stop(request.params.execution_id, request.auditUser);
     return { execution_id: request.params.execution_id };
   });

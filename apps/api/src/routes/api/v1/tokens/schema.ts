@@ -30,5 +30,5 @@ export const tokenByNameSchema = {
   tags,
   summary: 'Revoke an API token (admins)',
   params: TokenNameParams,
-  response: replies({ 200: Type.Object({ name: Type.String() }) }),
+  response: replies({ 200: Type.Object({ name: Type.String() }, { examples: [{ name: 'ci' }] }) }),
 };

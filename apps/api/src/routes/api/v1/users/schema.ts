@@ -23,18 +23,28 @@ export const addUserSchema = {
     { username: Type.String(), password: Type.String(), role: RoleSchema },
     { examples: [{ username: 'ops', password: 'Very$ecret', role: 'editor' }] },
   ),
-  response: replies({ 201: Type.Object({ username: Type.String(), role: RoleSchema }) }),
+  response: replies({
+    201: Type.Object(
+      { username: Type.String(), role: RoleSchema },
+      { examples: [{ username: 'ops', role: 'editor' }] },
+    ),
+  }),
 };
 export const setRoleSchema = {
   tags,
   summary: "Set a user's role (admins)",
   params: UsernameParams,
   body: Type.Object({ role: RoleSchema }, { examples: [{ role: 'viewer' }] }),
-  response: replies({ 200: Type.Object({ username: Type.String(), role: RoleSchema }) }),
+  response: replies({
+    200: Type.Object(
+      { username: Type.String(), role: RoleSchema },
+      { examples: [{ username: 'ops', role: 'viewer' }] },
+    ),
+  }),
 };
 export const userByNameSchema = {
   tags,
   summary: 'Remove a user (admins)',
   params: UsernameParams,
-  response: replies({ 200: Type.Object({ username: Type.String() }) }),
+  response: replies({ 200: Type.Object({ username: Type.String() }, { examples: [{ username: 'ops' }] }) }),
 };
