@@ -1,6 +1,6 @@
+import type { RedisClient } from '@tickwork/queue';
 import { NOTIFICATION_QUEUE_NAME, type NotificationData } from '@tickwork/queue';
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 const SEND_TIMEOUT_MS = 10_000;
@@ -12,7 +12,7 @@ const SEND_TIMEOUT_MS = 10_000;
 export class NotificationSender {
   private readonly worker: Worker<NotificationData>;
 
-  constructor(connection: Redis, prefix: string, logger: Logger) {
+  constructor(connection: RedisClient, prefix: string, logger: Logger) {
     this.worker = new Worker<NotificationData>(NOTIFICATION_QUEUE_NAME, (job) => this.send(job), {
       connection,
       prefix,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
+import type { RedisClient } from '@tickwork/queue';
 import {
   apschedulerRepeatStrategy,
   createRedis,
@@ -17,7 +18,6 @@ import {
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Store } from '@tickwork/store';
 import { type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { NotificationSender } from './notification-sender.js';
 import { OutageRetry } from './outage-retry.js';
@@ -59,18 +59,18 @@ export class TickworkWorker {
   private constructor(
     private readonly config: WorkerConfig,
     private readonly store: Store,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly registry: JobClassRegistry,
     private readonly workers: WorkerRegistry,
     private readonly bullWorker: Worker,
-    private readonly bullConnection: Redis,
-    private readonly subscriber: Redis,
+    private readonly bullConnection: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly running: RunningRuns,
     private readonly limiter: InstanceLimiter,
     private readonly sandbox: Sandbox,
     private readonly writes: SerialWrites,
     private readonly runQueue: Queue,
-    private readonly notifications: { notifier: FailureNotifier; sender: NotificationSender; connection: Redis },
+    private readonly notifications: { notifier: FailureNotifier; sender: NotificationSender; connection: RedisClient },
     private readonly giveUp: AbortController,
     private readonly logger: Logger,
   ) {}
@@ -125,7 +125,7 @@ export class TickworkWorker {
       connection: bullConnection,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
-      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): Redis hands each
+      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): RedisClient hands each
       // wake-up marker to one blocked worker, and if that one has just been cut off from the network, the
       // others only notice a due fire at their next poll (see README, Guarantees).
       drainDelay: 1,

@@ -1,4 +1,4 @@
-import { parseRedisSentinelUrl } from './redis-url.js';
+import { parseRedisClusterUrl, parseRedisSentinelUrl } from './redis-url.js';
 /**
  * Tickwork's configuration, read from the environment and validated once at start. Every error names the
  * variable. `.env.example` at the repository root lists the same variables with their defaults.
@@ -125,12 +125,16 @@ function trustedProxies(raw: string | undefined): false | number | string[] {
   return list;
 }
 
-/** redis://, rediss:// (TLS), or redis-sentinel://host:port,.../master for a Sentinel-managed primary. */
+/**
+ * redis://, rediss://, redis-sentinel://host:port,.../master for a Sentinel-managed primary, or
+ * redis-cluster://host:port,... for a Redis Cluster.
+ */
 function redisUrl(env: Env): string | undefined {
   const raw = optional(env, 'REDIS_URL');
-  if (raw?.startsWith('redis-sentinel://')) {
+  if (raw?.startsWith('redis-sentinel://') || raw?.startsWith('redis-cluster://')) {
     try {
       parseRedisSentinelUrl(raw);
+      parseRedisClusterUrl(raw);
     } catch (err) {
       throw new ConfigError('REDIS_URL', (err as Error).message);
     }
@@ -153,6 +157,12 @@ export function loadConfig(env: Env = process.env): Config {
   const queuePrefix = text(env, 'QUEUE_PREFIX', 'tickwork');
   if (!/^[A-Za-z0-9_{}.-]+$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'may hold only letters, digits, _ . - { }');
+  }
+  const redis = redisUrl(env);
+  // A cluster spreads keys over nodes by hash; BullMQ's scripts and ours need all of a queue's keys on one,
+  // which a {hash tag} in the prefix guarantees.
+  if (redis?.startsWith('redis-cluster://') && !/\{[^{}]+\}/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', `must hold a {hash tag} with a Redis Cluster, e.g. {${queuePrefix}}`);
   }
   const sessionSecret = optional(env, 'SESSION_SECRET');
   if (sessionSecret !== undefined && sessionSecret.length < 32) {
@@ -197,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST', '127.0.0.1'),
     port: integer(env, 'PORT', 8888, 0, 65535),
     mongodbUrl: url(env, 'MONGODB_URL', ['mongodb', 'mongodb+srv']),
-    redisUrl: redisUrl(env),
+    redisUrl: redis,
     queuePrefix,
     timezone,
     jobClassPackages: text(env, 'JOB_CLASS_PACKAGES', '@tickwork/sample-jobs')
@@ -256,4 +266,9 @@ export function loadServiceConfigOrExit(app: string, env: Env = process.env): Re
   }
 }
 
-export { parseRedisSentinelUrl, type RedisSentinelTarget } from './redis-url.js';
+export {
+  parseRedisClusterUrl,
+  parseRedisSentinelUrl,
+  type RedisClusterTarget,
+  type RedisSentinelTarget,
+} from './redis-url.js';

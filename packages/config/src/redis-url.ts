@@ -16,16 +16,41 @@ export function parseRedisSentinelUrl(url: string): RedisSentinelTarget | null {
   const match = SENTINEL_URL.exec(url);
   if (!match) throw new Error('must be redis-sentinel://[[user]:password@]host:port[,host:port...]/master[/db]');
   const [, username, password, hosts = '', name = '', db] = match;
-  const sentinels = hosts.split(',').map((hostPort) => {
-    const [, host, port] = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hostPort) ?? [];
-    if (!host || !port) throw new Error(`sentinel address ${JSON.stringify(hostPort)} is not host:port`);
-    return { host, port: Number(port) };
-  });
   return {
-    sentinels,
+    sentinels: hostPorts(hosts),
     name: decodeURIComponent(name),
     username: username ? decodeURIComponent(username) : undefined,
     password: password ? decodeURIComponent(password) : undefined,
     db: db === undefined ? undefined : Number(db),
   };
+}
+
+/** A Redis Cluster, from `redis-cluster://[[user]:password@]host:port[,host:port...]` (any of its nodes). */
+export interface RedisClusterTarget {
+  nodes: Array<{ host: string; port: number }>;
+  username?: string;
+  password?: string;
+}
+
+const CLUSTER_URL = /^redis-cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/?$/;
+
+/** The Cluster form of REDIS_URL parsed; null for any other form. Throws when malformed. */
+export function parseRedisClusterUrl(url: string): RedisClusterTarget | null {
+  if (!url.startsWith('redis-cluster://')) return null;
+  const match = CLUSTER_URL.exec(url);
+  if (!match) throw new Error('must be redis-cluster://[[user]:password@]host:port[,host:port...]');
+  const [, username, password, hosts = ''] = match;
+  return {
+    nodes: hostPorts(hosts),
+    username: username ? decodeURIComponent(username) : undefined,
+    password: password ? decodeURIComponent(password) : undefined,
+  };
+}
+
+function hostPorts(hosts: string): Array<{ host: string; port: number }> {
+  return hosts.split(',').map((hostPort) => {
+    const [, host, port] = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hostPort) ?? [];
+    if (!host || !port) throw new Error(`address ${JSON.stringify(hostPort)} is not host:port`);
+    return { host, port: Number(port) };
+  });
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadConfig, parseRedisSentinelUrl } from '../src/index.js';
+import { loadConfig, parseRedisClusterUrl, parseRedisSentinelUrl } from '../src/index.js';
 
 t.test('the Sentinel form of REDIS_URL', async (t) => {
   t.same(parseRedisSentinelUrl('redis-sentinel://:s3cret@10.0.0.1:26379,sentinel-2:26380/mymaster/2'), {
@@ -17,4 +17,22 @@ t.test('the Sentinel form of REDIS_URL', async (t) => {
   for (const bad of ['redis-sentinel://a:1', 'redis-sentinel://a/m', 'redis-sentinel://a:x/m']) {
     t.throws(() => loadConfig({ REDIS_URL: bad }), { message: /^REDIS_URL: / }, bad);
   }
+});
+
+t.test('the Cluster form of REDIS_URL, which needs a {hash tag} in QUEUE_PREFIX', async (t) => {
+  t.same(parseRedisClusterUrl('redis-cluster://user:pw@r1:7000,r2:7001'), {
+    nodes: [
+      { host: 'r1', port: 7000 },
+      { host: 'r2', port: 7001 },
+    ],
+    username: 'user',
+    password: 'pw',
+  });
+  t.equal(loadConfig({ REDIS_URL: 'redis-cluster://r1:7000', QUEUE_PREFIX: '{tickwork}' }).queuePrefix, '{tickwork}');
+  t.throws(() => loadConfig({ REDIS_URL: 'redis-cluster://r1:7000' }), {
+    message: /^QUEUE_PREFIX: must hold a \{hash tag\}/,
+  });
+  t.throws(() => loadConfig({ REDIS_URL: 'redis-cluster://r1' }), {
+    message: /^REDIS_URL: address "r1" is not host:port/,
+  });
 });

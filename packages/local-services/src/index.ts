@@ -3,5 +3,11 @@ export { freePort } from './free-port.js';
 export { startLocalStack } from './local-stack.js';
 export { mongoAnswersPing, type ProvidedService, provideMongo } from './mongo-service.js';
 export { LOCAL_DIR, REPO_ROOT } from './paths.js';
-export { provideRedis, redisAnswersPing, startRedisSentinel, startRedisServer } from './redis-service.js';
+export {
+  provideRedis,
+  redisAnswersPing,
+  startRedisCluster,
+  startRedisSentinel,
+  startRedisServer,
+} from './redis-service.js';
 export { runTestSuite } from './test-services.js';

@@ -1,6 +1,8 @@
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { type Log, spawnService, stopChild, waitUntil } from './child-process.js';
 import { freePort } from './free-port.js';
@@ -122,4 +124,48 @@ export async function startRedisSentinel(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A Redis Cluster of `masters` redis-servers (from PATH, no replicas, no persistence) on free ports, joined
+ * with `redis-cli --cluster create`. For testing REDIS_URL's redis-cluster:// form.
+ */
+export async function startRedisCluster(masters: number, log: Log): Promise<ProvidedService> {
+  const server = which('redis-server', ['/usr/sbin', '/usr/local/bin']);
+  const cli = which('redis-cli', ['/usr/sbin', '/usr/local/bin']);
+  if (!server || !cli) throw new Error('redis-server and redis-cli are needed (apt-get install redis-server)');
+  const dir = mkdtempSync(join(tmpdir(), 'tickwork-cluster-'));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < masters; i++) {
+    const port = await freePort();
+    ports.push(port);
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir);
+    children.push(spawnService(server, args, log));
+  }
+  const stop = async () => {
+    for (const child of children) await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports)
+      await waitUntil('redis-server', () => redisAnswersPing(`redis://127.0.0.1:${port}`), 30_000);
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    await promisify(execFile)(cli, ['--cluster', 'create', ...nodes, '--cluster-yes']);
+    const first = new Redis(ports[0] as number, '127.0.0.1', { lazyConnect: true });
+    try {
+      await waitUntil(
+        'the cluster to agree',
+        async () => /cluster_state:ok/.test(String(await first.call('CLUSTER', 'INFO'))),
+        30_000,
+      );
+    } finally {
+      first.disconnect();
+    }
+    return { url: `redis-cluster://${nodes.join(',')}`, source: 'redis cluster', stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { failureNotice, NOTIFIED_STATES, type NoticeSource, slackMessage } from '@tickwork/domain';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /** Failure notices wait here until a worker has delivered them. */
 export const NOTIFICATION_QUEUE_NAME = 'notifications';
@@ -31,7 +31,7 @@ export class FailureNotifier {
   private readonly queue: Queue;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     prefix: string,
     private readonly targets: NotifyTargets,
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 // The set lives as long as its longest lease: extend its TTL, never shorten it (PTTL is -1 when unset).
 const EXTEND_TTL = `
@@ -33,7 +33,7 @@ return 0`;
  */
 export class InstanceLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

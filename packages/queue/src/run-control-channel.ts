@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 export interface StopRequest {
   type: 'stop';
@@ -16,13 +16,13 @@ export class RunControlChannel {
     return `${this.prefix}:run-control`;
   }
 
-  async requestStop(publisher: Redis, executionId: string): Promise<void> {
+  async requestStop(publisher: RedisClient, executionId: string): Promise<void> {
     const message: StopRequest = { type: 'stop', execution_id: executionId };
     await publisher.publish(this.channel, JSON.stringify(message));
   }
 
   /** `subscriber` becomes a subscriber-mode connection: give it one of its own. */
-  async listen(subscriber: Redis, onStop: (executionId: string) => void): Promise<void> {
+  async listen(subscriber: RedisClient, onStop: (executionId: string) => void): Promise<void> {
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
       try {

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /** Upper bounds (seconds) of the histogram buckets; +Inf is implied. */
 export const LATENESS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -26,7 +27,7 @@ export interface RunMetricsSnapshot {
  */
 export class RunMetrics {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -47,11 +48,11 @@ export class RunMetrics {
   }
 
   private observe(
-    batch: ReturnType<Redis['multi']>,
+    batch: ChainableCommander,
     name: string,
     bounds: readonly number[],
     seconds: number,
-  ): ReturnType<Redis['multi']> {
+  ): ChainableCommander {
     const index = bounds.findIndex((bound) => seconds <= bound);
     return batch
       .hincrby(this.key(name), `b${index === -1 ? bounds.length : index}`, 1)

@@ -1,5 +1,5 @@
 import { OUTPUT_CUT_NOTE } from '@tickwork/domain';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /** Output of a run streamed by a worker that died is kept this long, for the API to show. */
 const OUTPUT_TTL_SEC = 24 * 3600;
@@ -12,7 +12,7 @@ export class RunOutputStream {
   private readonly noteBytes = Buffer.byteLength(OUTPUT_CUT_NOTE, 'utf8');
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   BACKFILL_RUN,
   type BackfillRunData,
@@ -10,10 +9,11 @@ import {
   type RecordedRunData,
   recordedRunIdFor,
 } from './queue-names.js';
+import type { RedisClient } from './redis-connection.js';
 import { apschedulerRepeatStrategy } from './repeat-strategy.js';
 
 /** The producer side of the run queue, with our repeat strategy so upserted schedulers fire on our cron. */
-export function createRunQueue(connection: Redis, prefix: string): Queue {
+export function createRunQueue(connection: RedisClient, prefix: string): Queue {
   return new Queue(QUEUE_NAME, {
     connection,
     prefix,

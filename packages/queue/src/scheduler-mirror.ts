@@ -1,7 +1,7 @@
 import { type JobDefinition, schedulePattern } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
+import type { RedisClient } from './redis-connection.js';
 import { withRedisLock } from './redis-lock.js';
 
 export interface ReconcileReport {
@@ -17,7 +17,7 @@ export interface ReconcileReport {
 export class SchedulerMirror {
   constructor(
     private readonly queue: Queue,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

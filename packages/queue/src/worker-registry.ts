@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from './redis-connection.js';
 
 /** What a live worker publishes about itself. */
 export interface WorkerInfo {
@@ -25,7 +25,7 @@ export interface WorkerInfo {
  */
 export class WorkerRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -42,13 +42,7 @@ export class WorkerRegistry {
   }
 
   async list(): Promise<WorkerInfo[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.key('*'), 'COUNT', 500);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
+    const keys = await scanKeys(this.redis, this.key('*'));
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
     return values

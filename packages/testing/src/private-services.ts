@@ -5,6 +5,7 @@ import {
   freePort,
   type ProvidedService,
   provideMongo,
+  startRedisCluster,
   startRedisSentinel,
   startRedisServer,
 } from '@tickwork/local-services';
@@ -76,4 +77,11 @@ export async function startPrivateSentinel(
   const sentinel = await startRedisSentinel({ masterPort, masterName }, quiet);
   t.teardown(() => sentinel.stop());
   return { url: `redis-sentinel://127.0.0.1:${sentinel.port}/${masterName}` };
+}
+
+/** A Redis Cluster of three primaries of one test's own; its redis-cluster:// URL for REDIS_URL. */
+export async function startPrivateRedisCluster(t: Teardown): Promise<{ url: string }> {
+  const cluster = await startRedisCluster(3, quiet);
+  t.teardown(() => cluster.stop());
+  return { url: cluster.url };
 }

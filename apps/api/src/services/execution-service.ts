@@ -1,7 +1,6 @@
 import { AuditEvent, ExecutionState, OUTPUT_CUT_NOTE, outputFrom } from '@tickwork/domain';
-import type { RunControlChannel, RunOutputStream } from '@tickwork/queue';
+import type { RedisClient, RunControlChannel, RunOutputStream } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
-import type { Redis } from 'ioredis';
 import { ApiError } from '../errors/api-error.js';
 import { assertId } from './job-service.js';
 
@@ -19,7 +18,7 @@ export interface RunOutputPage {
 export class ExecutionService {
   constructor(
     private readonly store: Store,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly runControl: RunControlChannel,
     private readonly outputs: RunOutputStream,
   ) {}

@@ -3,6 +3,7 @@ import {
   createRedis,
   createRunQueue,
   FailureNotifier,
+  type RedisClient,
   RunControlChannel,
   RunMetrics,
   RunOutputStream,
@@ -12,11 +13,10 @@ import {
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    redis: Redis;
+    redis: RedisClient;
     runQueue: Queue;
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
@@ -37,7 +37,7 @@ export default fp(
     const runQueue = createRunQueue(redis, opts.config.queuePrefix);
     runQueue.on('error', (err) => app.log.error({ err }, 'queue error'));
     await runQueue.waitUntilReady();
-    app.decorate('redis', redis);
+    app.decorate<RedisClient, 'redis'>('redis', redis);
     app.decorate('runQueue', runQueue);
     app.decorate('schedulerMirror', new SchedulerMirror(runQueue, redis, opts.config.queuePrefix));
     app.decorate('workerRegistry', new WorkerRegistry(redis, opts.config.queuePrefix));
