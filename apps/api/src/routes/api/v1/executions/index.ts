@@ -39,16 +39,22 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/:execution_id', { schema: stopExecutionSchema, config: change }, async (request) => {
     await app.executionService.stop(request.params.execution_id, request.auditUser);
+    request.log.info({ execution_id: request.params.execution_id, by: request.auditUser }, 'stop requested');
     return { execution_id: request.params.execution_id };
   });
 
-  app.post('/:job_id', { schema: runJobByParamSchema, config: change }, async (request) => {
-    return { execution_id: await app.jobService.runNow(request.params.job_id, request.auditUser) };
-  });
-
-  app.post('/', { schema: runJobByBodySchema, config: change }, async (request) => {
-    return { execution_id: await app.jobService.runNow(request.body.job_id, request.auditUser) };
-  });
+  // Run now, by path (ndscheduler's) or by body.
+  const runNow = async (jobId: string, by: string) => {
+    const executionId = await app.jobService.runNow(jobId, by);
+    app.log.info({ job_id: jobId, execution_id: executionId, by }, 'run now requested');
+    return { execution_id: executionId };
+  };
+  app.post('/:job_id', { schema: runJobByParamSchema, config: change }, async (request) =>
+    runNow(request.params.job_id, request.auditUser),
+  );
+  app.post('/', { schema: runJobByBodySchema, config: change }, async (request) =>
+    runNow(request.body.job_id, request.auditUser),
+  );
 };
 
 export default executions;
