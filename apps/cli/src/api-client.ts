@@ -70,6 +70,24 @@ export class ApiClient {
     return parsed as T;
   }
 
+  /**
+   * Every job, following Tickwork's `next_cursor` past its page cap (an ndscheduler answers all at once,
+   * without one).
+   */
+  async allJobs<T = Record<string, unknown>>(): Promise<T[]> {
+    const jobs: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.request<{ jobs: T[]; next_cursor?: string }>(
+        'GET',
+        `/api/v1/jobs${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      jobs.push(...page.jobs);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return jobs;
+  }
+
   private async login(): Promise<void> {
     const form = new URLSearchParams({
       username: this.credentials.user ?? '',

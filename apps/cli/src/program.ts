@@ -103,7 +103,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .command('list')
     .description('all jobs')
     .action(async () => {
-      const { jobs: all } = await (await api()).request<{ jobs: Array<Record<string, string>> }>('GET', '/api/v1/jobs');
+      const all = await (await api()).allJobs<Record<string, string>>();
       if (json()) return print(all);
       table(io, [
         ['JOB_ID', 'NAME', 'CLASS', 'SCHEDULE', 'NEXT RUN'],
@@ -266,7 +266,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .command('export')
     .description('every job of --api as JSON ({"jobs": [...]}, paused ones without next_run_time)')
     .action(async () => {
-      const { jobs: all } = await (await api()).request<{ jobs: TransferJob[] }>('GET', '/api/v1/jobs');
+      const all = await (await api()).allJobs<TransferJob>();
       print({ jobs: all.map((job) => ({ ...jobBody(job), next_run_time: job.next_run_time ?? '' })) });
     });
 
@@ -281,14 +281,9 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
       if (!options.from === !options.file) throw new Error('import needs exactly one of --from URL or --file PATH');
       const source: TransferJob[] = options.file
         ? (JSON.parse(await readFile(options.file, 'utf8')) as { jobs: TransferJob[] }).jobs
-        : (
-            await new ApiClient(options.from as string, { token: options.fromToken }).request<{ jobs: TransferJob[] }>(
-              'GET',
-              '/api/v1/jobs',
-            )
-          ).jobs;
+        : await new ApiClient(options.from as string, { token: options.fromToken }).allJobs<TransferJob>();
       const target = await api();
-      const plan = planImport(source, (await target.request<{ jobs: TransferJob[] }>('GET', '/api/v1/jobs')).jobs);
+      const plan = planImport(source, await target.allJobs<TransferJob>());
       for (const step of plan) {
         io.out(`${options.dryRun ? 'would ' : ''}${describeStep(step)}`);
         if (options.dryRun || step.action === 'unchanged') continue;

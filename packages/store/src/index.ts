@@ -7,5 +7,6 @@ export * from './repositories/api-token-repository.js';
 export * from './repositories/audit-log-repository.js';
 export * from './repositories/execution-repository.js';
 export * from './repositories/job-repository.js';
+export * from './repositories/keyset-page.js';
 export * from './repositories/user-repository.js';
 export { Store } from './store.js';

@@ -54,6 +54,7 @@ const jobSchema = new Schema<JobDocument>(
   { collection: 'jobs', versionKey: false, minimize: false },
 );
 jobSchema.index({ paused: 1 });
+jobSchema.index({ created_time: 1, _id: 1 });
 
 export function jobModel(connection: Connection): Model<JobDocument> {
   return connection.model<JobDocument>('Job', jobSchema);

@@ -1,6 +1,7 @@
 import { type AuditEvent, newId } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { AuditLogDocument } from '../models/audit-log-model.js';
+import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
 
 export interface AuditEntry {
   job_id: string;
@@ -29,10 +30,13 @@ export class AuditLogRepository {
   }
 
   /** Entries created in [start, end], newest first. */
-  async listCreatedBetween(start: Date, end: Date): Promise<AuditLogDocument[]> {
-    return this.model
-      .find({ created_time: { $gte: start, $lte: end } })
-      .sort({ created_time: -1, _id: 1 })
+  async listCreatedBetween(start: Date, end: Date, limit: number, after?: PageMark): Promise<Page<AuditLogDocument>> {
+    const page = keysetQuery('created_time', true, after);
+    const docs = await this.model
+      .find({ created_time: { $gte: start, $lte: end }, ...page.filter })
+      .sort(page.sort)
+      .limit(limit + 1)
       .lean<AuditLogDocument[]>();
+    return toPage(docs, limit, (doc) => doc.created_time);
   }
 }

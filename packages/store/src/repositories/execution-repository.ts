@@ -2,6 +2,7 @@ import { type EndedAttempt, ExecutionState, FINAL_STATES, type JobSummary, jobSu
 import type { Model } from 'mongoose';
 import type { ExecutionDocument } from '../models/execution-model.js';
 import { isDuplicateKey } from './duplicate-key.js';
+import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
 
 export type ExecutionRecord = ExecutionDocument;
 
@@ -165,14 +166,15 @@ export class ExecutionRepository {
   }
 
   /** Executions whose scheduled_time lies in [start, end], most recently updated first. */
-  async listScheduledBetween(start: Date, end: Date): Promise<ExecutionRecord[]> {
-    return (
-      this.model
-        .find({ scheduled_time: { $gte: start, $lte: end } })
-        // Lists stay small: a run's output is read one execution at a time.
-        .select({ output: 0 })
-        .sort({ updated_time: -1, _id: 1 })
-        .lean<ExecutionDocument[]>()
-    );
+  async listScheduledBetween(start: Date, end: Date, limit: number, after?: PageMark): Promise<Page<ExecutionRecord>> {
+    const page = keysetQuery('updated_time', true, after);
+    const docs = await this.model
+      .find({ scheduled_time: { $gte: start, $lte: end }, ...page.filter })
+      // Lists stay small: a run's output is read one execution at a time.
+      .select({ output: 0 })
+      .sort(page.sort)
+      .limit(limit + 1)
+      .lean<ExecutionDocument[]>();
+    return toPage(docs, limit, (doc) => doc.updated_time);
   }
 }

@@ -1,6 +1,7 @@
 import { type JobDefinition, jobSummary } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { JobDocument } from '../models/job-model.js';
+import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
 
 function toDefinition(doc: JobDocument): JobDefinition {
   return { ...jobSummary({ ...doc, job_id: doc._id, pub_args: doc.pub_args ?? [] }), paused: doc.paused };
@@ -20,9 +21,16 @@ export class JobRepository {
     return doc ? toDefinition(doc) : null;
   }
 
-  async list(): Promise<JobDefinition[]> {
-    const docs = await this.model.find().sort({ created_time: 1, _id: 1 }).lean<JobDocument[]>();
-    return docs.map(toDefinition);
+  /** Jobs in the order they were added, a page at a time. */
+  async list(limit: number, after?: PageMark): Promise<Page<JobDefinition>> {
+    const page = keysetQuery('created_time', false, after);
+    const docs = await this.model
+      .find(page.filter)
+      .sort(page.sort)
+      .limit(limit + 1)
+      .lean<JobDocument[]>();
+    const { items, next } = toPage(docs, limit, (doc) => doc.created_time);
+    return { items: items.map(toDefinition), next };
   }
 
   async listActive(): Promise<JobDefinition[]> {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../../../errors/api-error.js';
 import { assertId } from '../../../../services/job-service.js';
 import { executionView } from '../../../../views/execution-view.js';
+import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import {
   executionByIdSchema,
@@ -22,7 +23,9 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', { schema: listExecutionsSchema, config: read }, async (request) => {
     const { start, end } = timeRange(request.query);
-    return { executions: (await app.store.executions.listScheduledBetween(start, end)).map(executionView) };
+    const { limit, after } = pageRequest(request.query);
+    const page = await app.store.executions.listScheduledBetween(start, end, limit, after);
+    return { executions: page.items.map(executionView), ...pageReply(page.next) };
   });
 
   app.get('/:execution_id', { schema: executionByIdSchema, config: read }, async (request) => {

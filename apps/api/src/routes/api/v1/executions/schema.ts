@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PageQueryProperties, PageReplyProperties } from '../page-query.js';
 import { ExecutionView, replies } from '../reply-schemas.js';
 import { TimeRangeQuery } from '../time-range.js';
 
@@ -12,8 +13,8 @@ const ExecutionIdReply = Type.Object(
 export const listExecutionsSchema = {
   tags,
   summary: 'Runs scheduled in a time range (default: the last 10 minutes), most recently updated first',
-  querystring: TimeRangeQuery,
-  response: replies({ 200: Type.Object({ executions: Type.Array(ExecutionView) }) }),
+  querystring: Type.Object({ ...TimeRangeQuery.properties, ...PageQueryProperties }),
+  response: replies({ 200: Type.Object({ executions: Type.Array(ExecutionView), ...PageReplyProperties }) }),
 };
 export const executionByIdSchema = {
   tags,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { jobView } from '../../../../views/job-view.js';
+import { pageReply, pageRequest } from '../page-query.js';
 import {
   createJobSchema,
   deleteJobSchema,
@@ -15,9 +16,11 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
   const read = { access: 'viewer' } as const;
   const change = { access: 'editor' } as const;
 
-  app.get('/', { schema: listJobsSchema, config: read }, async () => {
+  app.get('/', { schema: listJobsSchema, config: read }, async (request) => {
     const now = Date.now();
-    return { jobs: (await app.store.jobs.list()).map((job) => jobView(job, now)) };
+    const { limit, after } = pageRequest(request.query);
+    const page = await app.store.jobs.list(limit, after);
+    return { jobs: page.items.map((job) => jobView(job, now)), ...pageReply(page.next) };
   });
 
   app.post('/', { schema: createJobSchema, config: change }, async (request, reply) => {

@@ -1,5 +1,6 @@
 import { JobChangesSchema, NewJobSchema } from '@tickwork/domain';
 import { Type } from 'typebox';
+import { MAX_PAGE, PageQueryProperties, PageReplyProperties } from '../page-query.js';
 import { JobView, replies } from '../reply-schemas.js';
 
 export const JobIdParams = Type.Object({ job_id: Type.String() });
@@ -11,8 +12,9 @@ export const JobIdReply = Type.Object(
 const tags = ['jobs'];
 export const listJobsSchema = {
   tags,
-  summary: 'All jobs',
-  response: replies({ 200: Type.Object({ jobs: Type.Array(JobView) }) }),
+  summary: `All jobs, in the order they were added (${MAX_PAGE} at a time at most: see truncated)`,
+  querystring: Type.Object(PageQueryProperties),
+  response: replies({ 200: Type.Object({ jobs: Type.Array(JobView), ...PageReplyProperties }) }),
 };
 export const createJobSchema = {
   tags,

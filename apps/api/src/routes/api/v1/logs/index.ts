@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditLogView } from '../../../../views/audit-log-view.js';
+import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import { listLogsSchema } from './schema.js';
 
@@ -7,7 +8,9 @@ import { listLogsSchema } from './schema.js';
 const logs: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listLogsSchema, config: { access: 'viewer' } }, async (request) => {
     const { start, end } = timeRange(request.query);
-    return { logs: (await app.store.auditLogs.listCreatedBetween(start, end)).map(auditLogView) };
+    const { limit, after } = pageRequest(request.query);
+    const page = await app.store.auditLogs.listCreatedBetween(start, end, limit, after);
+    return { logs: page.items.map(auditLogView), ...pageReply(page.next) };
   });
 };
 

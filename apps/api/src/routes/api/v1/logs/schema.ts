@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PageQueryProperties, PageReplyProperties } from '../page-query.js';
 import { replies } from '../reply-schemas.js';
 import { TimeRangeQuery } from '../time-range.js';
 
@@ -28,6 +29,6 @@ const AuditLogView = Type.Object(
 export const listLogsSchema = {
   tags: ['audit log'],
   summary: 'The audit log in a time range (default: the last 10 minutes), newest first',
-  querystring: TimeRangeQuery,
-  response: replies({ 200: Type.Object({ logs: Type.Array(AuditLogView) }) }),
+  querystring: Type.Object({ ...TimeRangeQuery.properties, ...PageQueryProperties }),
+  response: replies({ 200: Type.Object({ logs: Type.Array(AuditLogView), ...PageReplyProperties }) }),
 };
