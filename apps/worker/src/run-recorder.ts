@@ -139,7 +139,12 @@ export class RunRecorder {
     };
     const log = this.parts.logger.child({ job_id: jobId, execution_id: fire.execution_id });
 
-    if (!policy.coalesce && !backfill) await this.backfillSkipped(definition, fireMs, log);
+    if (!policy.coalesce && !backfill) {
+      // Best effort: failing to queue the skipped fires must not cost this one.
+      await this.backfillSkipped(definition, fireMs, log).catch((err) =>
+        log.warn({ err }, 'queueing the fires skipped while this one waited failed'),
+      );
+    }
     // A fire picked up later than the grace is recorded, not run (APScheduler's misfire_grace_time).
     const lateMs = Date.now() - fireMs;
     const graceSec = definition.misfire_grace_sec ?? policy.misfireGraceSec;

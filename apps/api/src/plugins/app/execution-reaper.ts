@@ -1,6 +1,6 @@
 import type { Config } from '@tickwork/config';
 import { type EndedAttempt, ExecutionState, nextRetry, retryDescription } from '@tickwork/domain';
-import { enqueueRecordedRun } from '@tickwork/queue';
+import { enqueueRecordedRun, recordedRunIdFor } from '@tickwork/queue';
 import type { ExecutionRecord } from '@tickwork/store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -78,7 +78,11 @@ export default fp(
 
     const requeueOverdue = async (): Promise<void> => {
       for (const run of await app.store.executions.listOverdueScheduled(new Date(Date.now() - OVERDUE_MS))) {
-        await enqueueRecordedRun(app.runQueue, { job_id: run.job_id, execution_id: run._id }, run.attempts.length);
+        const retryNumber = run.attempts.length;
+        // An entry that failed (a worker gave up on it while shutting down) blocks its id: run it again.
+        const entry = await app.runQueue.getJob(recordedRunIdFor(run._id, retryNumber));
+        if (entry && (await entry.isFailed())) await entry.retry();
+        else await enqueueRecordedRun(app.runQueue, { job_id: run.job_id, execution_id: run._id }, retryNumber);
       }
     };
 

@@ -2,7 +2,9 @@
 // runs in seconds; the defaults (30 s lease, 10 s reaper) bound it at 40 s.
 import { execFileSync } from 'node:child_process';
 import { ExecutionState } from '@tickwork/domain';
+import { createRedis, enqueueRecordedRun, QUEUE_NAME, recordedRunIdFor } from '@tickwork/queue';
 import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { Worker } from 'bullmq';
 import t from 'tap';
 
 const environment = testEnvironment(t, {
@@ -139,4 +141,47 @@ t.test('a run whose lease ran out is left alone while a live worker still lists 
     'the reaper to close it out',
     async () => (await api.app.store.executions.get(executionId))?.state === 'failed',
   );
+});
+
+t.test('a run-now whose queue entry failed (a worker gave up on it) is run again by the sweep', async (t) => {
+  const { job_id } = (
+    await api.request('POST', '/api/v1/jobs', {
+      name: 'given up',
+      job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+      hour: '0',
+    })
+  ).body;
+  const job = await api.app.store.jobs.get(job_id);
+  const executionId = 'd'.repeat(32);
+  await api.app.store.executions.insertOnce({
+    execution_id: executionId,
+    job: job as NonNullable<typeof job>,
+    fire_key: `manual@${executionId}`,
+    scheduled_time: new Date(Date.now() - 60_000),
+    state: ExecutionState.scheduled,
+    run_after: new Date(Date.now() - 60_000),
+  });
+  // Its queue entry ends in BullMQ's failed set, as when a worker shutting down during an outage gives up.
+  const connection = createRedis(environment.config.redisUrl);
+  const failing = new Worker(
+    QUEUE_NAME,
+    async () => {
+      throw new Error('gave up');
+    },
+    { connection, prefix: environment.config.queuePrefix },
+  );
+  await enqueueRecordedRun(api.app.runQueue, { job_id, execution_id: executionId });
+  await waitFor('the entry to fail', async () =>
+    (await api.app.runQueue.getJob(recordedRunIdFor(executionId, 0)))?.isFailed(),
+  );
+  await failing.close();
+  connection.disconnect();
+
+  await spawnWorker(t, environment);
+  await api.app.reapExpiredRuns();
+  const ran = await waitFor('the run to end', async () => {
+    const record = await api.app.store.executions.get(executionId);
+    return record && record.state !== 'scheduled' && record.state !== 'running' ? record : undefined;
+  });
+  t.equal(ran.state, 'succeeded', 'run again, not left scheduled');
 });
