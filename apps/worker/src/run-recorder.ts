@@ -1,25 +1,16 @@
-import {
-  type EndedAttempt,
-  ExecutionState,
-  type JobSummary,
-  newId,
-  nextRetry,
-  pythonJsonDumps,
-  retryDescription,
-  triggerFor,
-} from '@tickwork/domain';
+import { ExecutionState, type JobSummary, newId, pythonJsonDumps, retryStep, triggerFor } from '@tickwork/domain';
 import {
   BACKFILL_RUN,
   type BackfillRunData,
   enqueueBackfills,
   enqueueRecordedRun,
-  type FailureNotifier,
   type InstanceLimiter,
   MANUAL_RUN,
   RETRY_RUN,
   type RecordedRunData,
-  type RunMetrics,
+  type RunEndReporter,
   type RunOutputStream,
+  type RunTiming,
   SCHEDULED_RUN,
   type ScheduledRunData,
   schedulerIdFor,
@@ -65,8 +56,8 @@ export interface RunRecorderParts {
   writes: SerialWrites;
   outage: OutageRetry;
   runQueue: Queue;
-  notifier: FailureNotifier;
-  metrics: RunMetrics;
+  /** Counts each recorded end in the fleet's metrics and announces failures. */
+  ends: RunEndReporter;
   /** Where a running job's output is streamed for the API. */
   outputs: RunOutputStream;
   logger: Logger;
@@ -163,12 +154,9 @@ export class RunRecorder {
       });
       log.warn(refusal.description);
       if (recorded) {
-        this.measure(
-          () => this.parts.metrics.recordEnd(definition.job_class_string, ExecutionState.scheduledError, null),
-          log,
-        );
-        this.announce(
+        this.reportEnd(
           { ...fire, hostname: '', pid: -1, state: ExecutionState.scheduledError, description: refusal.description },
+          {},
           log,
         );
       }
@@ -261,12 +249,9 @@ export class RunRecorder {
       );
       log.warn(refusal.description);
       if (recorded) {
-        this.measure(
-          () => this.parts.metrics.recordEnd(definition.job_class_string, ExecutionState.scheduledError, null),
-          log,
-        );
-        this.announce(
+        this.reportEnd(
           { ...record, execution_id: record._id, ...host, state: ExecutionState.scheduledError, ...refusal },
+          {},
           log,
         );
       }
@@ -324,11 +309,6 @@ export class RunRecorder {
     const { executionId, definition, log } = attempt;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
     const startedTime = new Date();
-    if (attempt.fired)
-      this.measure(
-        () => this.parts.metrics.recordLateness(startedTime.getTime() - attempt.scheduledTime.getTime()),
-        log,
-      );
     const run = running.start(definition.job_id, executionId, attempt.token);
     signal?.addEventListener('abort', () => running.abort(executionId, 'stop'), { once: true });
     const timer = definition.timeout
@@ -413,12 +393,8 @@ export class RunRecorder {
     output.discard();
     // Fenced out: whoever wrote the end meanwhile (a stop, the reaper) announces it.
     if (written) {
-      const durationMs = Date.now() - startedTime.getTime();
-      this.measure(
-        () => this.parts.metrics.recordEnd(attempt.definition.job_class_string, update.state, durationMs),
-        attempt.log,
-      );
-      this.announce(
+      const started = startedTime.getTime();
+      this.reportEnd(
         {
           execution_id: attempt.executionId,
           job: attempt.definition,
@@ -427,54 +403,46 @@ export class RunRecorder {
           state: update.state,
           description: update.description ?? '',
         },
+        {
+          durationMs: Date.now() - started,
+          latenessMs: attempt.fired ? started - attempt.scheduledTime.getTime() : undefined,
+        },
         attempt.log,
       );
     }
   }
 
-  /** Figures are best effort: a Redis hiccup costs a data point, never a run. */
-  private measure(record: () => Promise<void>, log: Logger): void {
-    record().catch((err) => log.debug({ err }, 'run metrics not recorded'));
-  }
-
-  /** Queues a failure notice without waiting on it: the run is recorded already, nothing waits for this. */
-  private announce(source: Parameters<FailureNotifier['notify']>[0], log: Logger): void {
-    this.parts.notifier
-      .notify(source)
-      .catch((err) => log.warn({ err }, 'queueing the failure notice failed; not announced'));
+  /** Counts and announces a recorded end without waiting on it: nothing waits for this. */
+  private reportEnd(ended: Parameters<RunEndReporter['report']>[0], timing: RunTiming, log: Logger): void {
+    this.parts.ends.report(ended, timing).catch((err) => log.warn({ err }, 'run end not counted or announced'));
   }
 
   /** A failed attempt of a job with retries left goes back to `scheduled`, queued after its backoff. */
   private async retry(attempt: Attempt, description: string, result: string, startedTime: Date): Promise<boolean> {
     const { running, writes, outage, store, host, runQueue } = this.parts;
     const { definition, executionId } = attempt;
-    const plan = nextRetry(definition, attempt.earlierAttempts);
-    if (!plan) return false;
-    const ended: EndedAttempt = {
+    const step = retryStep(definition, attempt.earlierAttempts, {
       ...host,
-      state: ExecutionState.failed,
       description,
       result,
       started_time: startedTime,
-      ended_time: new Date(),
-    };
+    });
+    if (!step) return false;
     running.finishing(executionId);
-    const waiting = retryDescription(plan, definition.retries, description);
-    const runAfter = new Date(Date.now() + plan.delayMs);
     const rescheduled = await writes.run(() =>
       outage.run('scheduling a retry', () =>
-        store.executions.scheduleRetry(executionId, attempt.token, ended, waiting, runAfter),
+        store.executions.scheduleRetry(executionId, attempt.token, step.ended, step.description, step.runAfter),
       ),
     );
     // Not rescheduled: a stop was asked (the final write records it) or the reaper got there first.
     if (!rescheduled) return false;
-    attempt.log.info({ retry: plan.number, delay_ms: plan.delayMs }, waiting);
+    attempt.log.info({ retry: step.number, delay_ms: step.delayMs }, step.description);
     // If this enqueue is lost (Redis down), the reaper's sweep of overdue `scheduled` records queues it.
     await enqueueRecordedRun(
       runQueue,
       { job_id: definition.job_id, execution_id: executionId },
-      plan.number,
-      plan.delayMs,
+      step.number,
+      step.delayMs,
     ).catch((err) => attempt.log.warn({ err }, 'queueing the retry failed; the overdue sweep will queue it'));
     return true;
   }

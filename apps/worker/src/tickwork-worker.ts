@@ -11,6 +11,7 @@ import {
   InstanceLimiter,
   QUEUE_NAME,
   RunControlChannel,
+  RunEndReporter,
   RunMetrics,
   RunOutputStream,
   WorkerRegistry,
@@ -109,8 +110,7 @@ export class TickworkWorker {
       writes,
       outage,
       runQueue,
-      notifier,
-      metrics: new RunMetrics(redis, config.queuePrefix),
+      ends: new RunEndReporter(new RunMetrics(redis, config.queuePrefix), notifier),
       outputs: new RunOutputStream(redis, config.queuePrefix),
       logger,
     });

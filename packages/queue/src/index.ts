@@ -5,6 +5,7 @@ export * from './redis-connection.js';
 export * from './redis-lock.js';
 export * from './repeat-strategy.js';
 export * from './run-control-channel.js';
+export * from './run-end-reporter.js';
 export * from './run-metrics.js';
 export * from './run-output-stream.js';
 export * from './run-queue.js';

@@ -13,6 +13,11 @@ export interface HistogramSnapshot {
   count: number;
 }
 
+export interface RunTiming {
+  durationMs?: number;
+  latenessMs?: number;
+}
+
 export interface RunMetricsSnapshot {
   /** Ended runs by state and job class. */
   executions: Array<{ state: string; job_class: string; count: number }>;
@@ -35,15 +40,18 @@ export class RunMetrics {
     return `${this.prefix}:metrics:${name}`;
   }
 
-  /** A fire started `latenessMs` after its intended time. */
-  async recordLateness(latenessMs: number): Promise<void> {
-    await this.observe(this.redis.multi(), 'lateness', LATENESS_BUCKETS, latenessMs / 1000).exec();
-  }
-
-  /** A run ended in `state`; `durationMs` when it ran at all. */
-  async recordEnd(jobClass: string, state: string, durationMs: number | null): Promise<void> {
+  /**
+   * A run ended in `state`, in one round trip: `durationMs` when it ran at all, `latenessMs` (how long after
+   * its intended time it started) for a scheduled fire that ran.
+   */
+  async recordEnd(jobClass: string, state: string, timing: RunTiming = {}): Promise<void> {
     let batch = this.redis.multi().hincrby(this.key('executions'), `${state}\t${jobClass}`, 1);
-    if (durationMs !== null) batch = this.observe(batch, 'duration', DURATION_BUCKETS, durationMs / 1000);
+    if (timing.durationMs !== undefined) {
+      batch = this.observe(batch, 'duration', DURATION_BUCKETS, timing.durationMs / 1000);
+    }
+    if (timing.latenessMs !== undefined) {
+      batch = this.observe(batch, 'lateness', LATENESS_BUCKETS, timing.latenessMs / 1000);
+    }
     await batch.exec();
   }
 

@@ -12,11 +12,9 @@ t.test('figures from several workers add up in one snapshot', async (t) => {
     new RunMetrics(redis, environment.config.queuePrefix),
     new RunMetrics(redis, environment.config.queuePrefix),
   ];
-  await a.recordLateness(300);
-  await b.recordLateness(12_000);
-  await a.recordEnd('x.A', 'succeeded', 2000);
-  await b.recordEnd('x.A', 'succeeded', 40);
-  await b.recordEnd('x.B', 'scheduled error', null);
+  await a.recordEnd('x.A', 'succeeded', { durationMs: 2000, latenessMs: 300 });
+  await b.recordEnd('x.A', 'succeeded', { durationMs: 40, latenessMs: 12_000 });
+  await b.recordEnd('x.B', 'scheduled error');
 
   const snapshot = await a.snapshot();
   t.same(

@@ -1,5 +1,5 @@
 import type { Config } from '@tickwork/config';
-import { type EndedAttempt, ExecutionState, nextRetry, retryDescription } from '@tickwork/domain';
+import { ExecutionState, retryStep } from '@tickwork/domain';
 import { enqueueRecordedRun, recordedRunIdFor } from '@tickwork/queue';
 import type { ExecutionRecord } from '@tickwork/store';
 import type { FastifyInstance } from 'fastify';
@@ -32,27 +32,23 @@ export default fp(
     const closeOut = async (run: ExecutionRecord): Promise<boolean> => {
       const lost = `lost worker ${run.hostname} pid ${run.pid}: no heartbeat since ${run.lease_until?.toISOString()}`;
       if (run.state === ExecutionState.running) {
-        const plan = nextRetry(run.job, run.attempts?.length ?? 0);
-        if (plan) {
-          const ended: EndedAttempt = {
-            hostname: run.hostname,
-            pid: run.pid,
-            state: ExecutionState.failed,
-            description: lost,
-            result: '',
-            started_time: run.started_time,
-            ended_time: new Date(),
-          };
-          const description = retryDescription(plan, run.job.retries, lost);
-          const runAfter = new Date(Date.now() + plan.delayMs);
+        const step = retryStep(run.job, run.attempts?.length ?? 0, {
+          hostname: run.hostname,
+          pid: run.pid,
+          description: lost,
+          result: '',
+          started_time: run.started_time,
+        });
+        if (step) {
+          const { ended, description, runAfter } = step;
           if (!(await app.store.executions.scheduleRetry(run._id, run.attempt, ended, description, runAfter))) {
             return false;
           }
           await enqueueRecordedRun(
             app.runQueue,
             { job_id: run.job_id, execution_id: run._id },
-            plan.number,
-            plan.delayMs,
+            step.number,
+            step.delayMs,
           ).catch((err) => app.log.warn({ err, execution_id: run._id }, 'queueing a retry failed; swept later'));
           app.log.warn({ execution_id: run._id, job_id: run.job_id }, description);
           return true;
@@ -68,10 +64,9 @@ export default fp(
       if (closed) {
         app.log.warn({ execution_id: run._id, job_id: run.job_id }, lost);
         const state = stopping ? ExecutionState.stopped : ExecutionState.failed;
-        app.runMetrics.recordEnd(run.job.job_class_string, state, null).catch(() => undefined);
-        app.failureNotifier
-          .notify({ ...run, execution_id: run._id, state, description: lost })
-          .catch((err) => app.log.warn({ err, execution_id: run._id }, 'queueing the failure notice failed'));
+        app.runEnds
+          .report({ ...run, execution_id: run._id, state, description: lost })
+          .catch((err) => app.log.warn({ err, execution_id: run._id }, 'run end not counted or announced'));
       }
       return closed;
     };

@@ -5,6 +5,7 @@ import {
   FailureNotifier,
   type RedisClient,
   RunControlChannel,
+  RunEndReporter,
   RunMetrics,
   RunOutputStream,
   SchedulerMirror,
@@ -21,8 +22,9 @@ declare module 'fastify' {
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
     runControl: RunControlChannel;
-    failureNotifier: FailureNotifier;
+    /** The fleet's run figures, read for /metrics. */
     runMetrics: RunMetrics;
+    runEnds: RunEndReporter;
     runOutput: RunOutputStream;
   }
 }
@@ -46,8 +48,9 @@ export default fp(
       webhookUrl: opts.config.notifyWebhookUrl,
       slackUrl: opts.config.notifySlackUrl,
     });
-    app.decorate('failureNotifier', failureNotifier);
-    app.decorate('runMetrics', new RunMetrics(redis, opts.config.queuePrefix));
+    const runMetrics = new RunMetrics(redis, opts.config.queuePrefix);
+    app.decorate('runMetrics', runMetrics);
+    app.decorate('runEnds', new RunEndReporter(runMetrics, failureNotifier));
     app.decorate('runOutput', new RunOutputStream(redis, opts.config.queuePrefix));
     app.addHook('onClose', async () => {
       await failureNotifier.close();
