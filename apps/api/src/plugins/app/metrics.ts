@@ -24,6 +24,15 @@ interface ExternalMetric {
   }>;
 }
 
+/** `read`, called at most once a second: the metrics of one scrape share one answer. */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > 1000) last = { at: Date.now(), value: read() };
+    return last.value;
+  };
+}
+
 function histogramValues(name: string, histogram: HistogramSnapshot) {
   return [
     ...histogram.buckets.map((value, i) => ({
@@ -60,12 +69,9 @@ export default fp(
       );
     });
 
-    // One read of the fleet's counters per scrape, shared by the three metrics built on it.
-    let pending: { at: number; snapshot: Promise<RunMetricsSnapshot> } | undefined;
-    const fleet = () => {
-      if (!pending || Date.now() - pending.at > 1000) pending = { at: Date.now(), snapshot: app.runMetrics.snapshot() };
-      return pending.snapshot;
-    };
+    // One read of each source per scrape, shared by the metrics built on it.
+    const fleet = perScrape(() => app.runMetrics.snapshot());
+    const liveWorkers = perScrape(() => app.workerRegistry.list());
     const external = (
       name: string,
       help: string,
@@ -105,11 +111,6 @@ export default fp(
         for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
       },
     });
-    const workers = { at: 0, list: Promise.resolve([] as Awaited<ReturnType<typeof app.workerRegistry.list>>) };
-    const liveWorkers = () => {
-      if (Date.now() - workers.at > 1000) Object.assign(workers, { at: Date.now(), list: app.workerRegistry.list() });
-      return workers.list;
-    };
     new Gauge({
       name: 'tickwork_workers',
       help: 'Live worker processes',
