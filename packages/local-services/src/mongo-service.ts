@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { type Log, spawnService, stopChild, waitUntil } from './child-process.js';
 import { ensureFerretDb } from './ferretdb-binary.js';
+import { indexFerretDbIds } from './ferretdb-postgresql.js';
 import { freePort } from './free-port.js';
 import { which } from './which.js';
 
@@ -80,6 +81,7 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
     args = ['-listen', `${listenHost}:${port}`, '-handler', backend, '-log-level', 'error'];
     if (backend === 'postgresql') {
       if (!options.postgresqlUrl) throw new Error('FERRETDB_POSTGRESQL_URL is required for the postgresql backend');
+      await indexFerretDbIds(options.postgresqlUrl, log);
       args.push('-postgresql-url', options.postgresqlUrl);
     } else {
       args.push('-sqlite-url', `file:${dataDir.endsWith('/') ? dataDir : `${dataDir}/`}`);
