@@ -229,23 +229,37 @@ export class RunRecorder {
     });
   }
 
-  /** A run-now or a re-run: the record exists, `scheduled`; it runs the job as the record has it. */
+  /**
+   * A run-now or a re-run: the record exists, `scheduled`; it runs the job as the record has it. One write
+   * takes the run and reads the record back; a run then refused (unknown class, no instance slot) is moved
+   * on from `running` under the same attempt token.
+   */
   private async processRecorded(job: Job<RecordedRunData>, signal?: AbortSignal): Promise<void> {
     const { store, outage, policy, host, limiter } = this.parts;
-    const record = await outage.run('reading a queued run', () => store.executions.get(job.data.execution_id));
-    if (!record || record.state !== ExecutionState.scheduled) return;
+    const token = newId();
+    const taskId = String(job.id ?? '');
+    const record = await outage.run('recording a run start', () =>
+      store.executions.claim(job.data.execution_id, {
+        state: ExecutionState.running,
+        ...host,
+        task_id: taskId,
+        attempt: token,
+        lease_until: new Date(Date.now() + policy.leaseMs),
+        started_time: new Date(),
+      }),
+    );
+    if (!record) return;
     const definition = record.job;
     const log = this.parts.logger.child({ job_id: definition.job_id, execution_id: record._id });
-    const taskId = String(job.id ?? '');
     const refusal = this.classRefusal(definition) ?? (await this.acquireSlot(definition, record._id));
     if (refusal) {
       const recorded = await outage.run('recording a refused run', () =>
-        store.executions.transition(record._id, [ExecutionState.scheduled], {
-          state: ExecutionState.scheduledError,
-          ...host,
-          task_id: taskId,
-          ...refusal,
-        }),
+        store.executions.transition(
+          record._id,
+          [ExecutionState.running],
+          { state: ExecutionState.scheduledError, ...refusal, lease_until: null, started_time: null },
+          token,
+        ),
       );
       log.warn(refusal.description);
       if (recorded) {
@@ -258,25 +272,19 @@ export class RunRecorder {
       return;
     }
     try {
-      const token = newId();
-      const started = await outage.run('recording a run start', () =>
-        store.executions.transition(record._id, [ExecutionState.scheduled], {
-          state: ExecutionState.running,
-          ...host,
-          task_id: taskId,
-          attempt: token,
-          lease_until: new Date(Date.now() + policy.leaseMs),
-          started_time: new Date(),
-        }),
-      );
       const earlierAttempts = record.attempts?.length ?? 0;
-      if (started) {
-        const scheduledTime = record.scheduled_time;
-        await this.run(
-          { executionId: record._id, token, definition, scheduledTime, fired: false, earlierAttempts, log },
-          signal,
-        );
-      }
+      await this.run(
+        {
+          executionId: record._id,
+          token,
+          definition,
+          scheduledTime: record.scheduled_time,
+          fired: false,
+          earlierAttempts,
+          log,
+        },
+        signal,
+      );
     } finally {
       await limiter.release(definition.job_id, record._id);
     }

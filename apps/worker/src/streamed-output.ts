@@ -15,6 +15,8 @@ export class StreamedOutput {
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Whether any chunk was sent: a run that printed nothing costs Redis nothing. */
+  private streamed = false;
 
   constructor(
     private readonly executionId: string,
@@ -49,6 +51,7 @@ export class StreamedOutput {
 
   /** Drops the streamed copy once any chunk on its way has landed; not waited for (see close). */
   discard(): void {
+    if (!this.streamed) return;
     this.flushing
       .then(() => this.stream.remove(this.executionId))
       .catch((err) => this.log.warn({ err }, 'dropping streamed output failed'));
@@ -59,6 +62,7 @@ export class StreamedOutput {
     const chunk = this.pending;
     this.pending = '';
     if (chunk === '') return;
+    this.streamed = true;
     this.flushing = this.flushing
       .then(() => this.stream.append(this.executionId, chunk))
       .catch((err) => this.log.warn({ err }, 'streaming run output failed'));

@@ -215,10 +215,7 @@ export class TickworkWorker {
       // The list is taken inside the serial section, so a run that has begun its final write is not in it.
       const runs = await this.writes.run(async () => {
         const held = this.running.list();
-        await this.store.executions.renewLeases(
-          held.map((run) => run.attempt),
-          new Date(Date.now() + leaseMs),
-        );
+        await this.store.executions.renewLeases(held, new Date(Date.now() + leaseMs));
         return held;
       });
       for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);

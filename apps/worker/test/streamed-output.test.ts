@@ -45,3 +45,26 @@ t.test('an unreachable Redis never holds up the final write', async (t) => {
   t.equal(await output.close(), 'still kept\n');
   output.discard();
 });
+
+/** A stream that counts what it was asked to do. */
+class CountingStream extends RunOutputStream {
+  calls = 0;
+  override async append(executionId: string, text: string): Promise<void> {
+    this.calls += 1;
+    return super.append(executionId, text);
+  }
+  override async remove(executionId: string): Promise<void> {
+    this.calls += 1;
+    return super.remove(executionId);
+  }
+}
+
+t.test('a run that printed nothing costs Redis nothing', async (t) => {
+  const redis = createRedis(environment.config.redisUrl);
+  t.teardown(() => redis.disconnect());
+  const stream = new CountingStream(redis, environment.config.queuePrefix);
+  const output = new StreamedOutput('e3', stream, log);
+  t.equal(await output.close(), '');
+  output.discard();
+  t.equal(stream.calls, 0, 'no append, and no removal of a copy that never existed');
+});

@@ -23,7 +23,8 @@ const auditLogSchema = new Schema<AuditLogDocument>(
   },
   { collection: 'audit_logs', versionKey: false, minimize: false },
 );
-auditLogSchema.index({ created_time: 1 });
+// The log's keyset order (newest first, then _id): MongoDB serves its time range and its sort from it.
+auditLogSchema.index({ created_time: -1, _id: 1 });
 
 export function auditLogModel(connection: Connection): Model<AuditLogDocument> {
   return connection.model<AuditLogDocument>('AuditLog', auditLogSchema);

@@ -74,7 +74,9 @@ executionSchema.index({ job_id: 1, state: 1 });
 executionSchema.index({ state: 1, lease_until: 1 });
 executionSchema.index({ attempt: 1 });
 executionSchema.index({ state: 1, run_after: 1 });
-executionSchema.index({ updated_time: 1 });
+// The list's keyset order (newest first, then _id), so MongoDB walks it instead of sorting; retention's
+// updated_time range uses it too.
+executionSchema.index({ updated_time: -1, _id: 1 });
 
 export function executionModel(connection: Connection): Model<ExecutionDocument> {
   return connection.model<ExecutionDocument>('Execution', executionSchema);

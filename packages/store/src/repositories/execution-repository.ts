@@ -80,6 +80,20 @@ export class ExecutionRepository {
   }
 
   /**
+   * Takes a `scheduled` execution for a run: moves it on with `update` and returns it as it now is, in one
+   * round trip; null when it is no longer `scheduled` (stopped meanwhile, or taken by another worker).
+   */
+  async claim(executionId: string, update: ExecutionUpdate): Promise<ExecutionRecord | null> {
+    return this.model
+      .findOneAndUpdate(
+        { _id: executionId, state: ExecutionState.scheduled },
+        { $set: { ...update, updated_time: new Date() } },
+        { new: true },
+      )
+      .lean<ExecutionDocument>();
+  }
+
+  /**
    * Moves an execution on, but only from one of the states given and, with `attempt`, only while that
    * attempt still holds it (a worker cut off and written off by the reaper cannot overwrite the final
    * state). False when the record was not in that state or not that attempt's.
@@ -134,21 +148,45 @@ export class ExecutionRepository {
       .lean<ExecutionDocument[]>();
   }
 
-  /** Extends the leases of the attempts a live worker is running: one write, whatever their number. */
-  async renewLeases(attempts: readonly string[], until: Date): Promise<void> {
-    if (attempts.length === 0) return;
-    await this.model.updateMany(
-      { attempt: { $in: [...attempts] }, state: { $in: [ExecutionState.running, ExecutionState.stopping] } },
-      { $set: { lease_until: until } },
+  /**
+   * Extends the leases of the attempts a live worker is running: one round trip, whatever their number. Each
+   * is found by _id (then fenced by its attempt), a lookup every MongoDB-wire server serves from an index;
+   * a filter on `attempt` alone would make FerretDB read the whole collection every heartbeat.
+   */
+  async renewLeases(runs: ReadonlyArray<{ executionId: string; attempt: string }>, until: Date): Promise<void> {
+    if (runs.length === 0) return;
+    await this.model.bulkWrite(
+      runs.map((run) => ({
+        updateOne: {
+          filter: {
+            _id: run.executionId,
+            attempt: run.attempt,
+            state: { $in: [ExecutionState.running, ExecutionState.stopping] },
+          },
+          update: { $set: { lease_until: until } },
+        },
+      })),
+      { ordered: false },
     );
   }
 
-  /** Running or stopping attempts whose worker stopped vouching for them before `now`. */
+  /**
+   * Running or stopping attempts whose worker stopped vouching for them before `now`. One query per state,
+   * each an equality: FerretDB hands equalities to its storage and reads back only the matching few, where
+   * an `$in` would have it read every execution stored, every reaper pass.
+   */
   async listExpiredLeases(now: Date, limit = 500): Promise<ExecutionRecord[]> {
-    return this.model
-      .find({ state: { $in: [ExecutionState.running, ExecutionState.stopping] }, lease_until: { $lt: now } })
-      .limit(limit)
-      .lean<ExecutionDocument[]>();
+    const expired: ExecutionRecord[] = [];
+    for (const state of [ExecutionState.running, ExecutionState.stopping]) {
+      expired.push(
+        ...(await this.model
+          .find({ state, lease_until: { $lt: now } })
+          .limit(limit - expired.length)
+          .lean<ExecutionDocument[]>()),
+      );
+      if (expired.length >= limit) break;
+    }
+    return expired;
   }
 
   /**

@@ -81,7 +81,7 @@ export default fp(
       }
     };
 
-    app.decorate('reapExpiredRuns', async () => {
+    const reap = async (): Promise<number> => {
       const expired = await app.store.executions.listExpiredLeases(new Date());
       let reaped = 0;
       if (expired.length > 0) {
@@ -92,6 +92,15 @@ export default fp(
       }
       await requeueOverdue();
       return reaped;
+    };
+    // One pass at a time: on a slow store a pass can outlast the interval, and passes piling up behind each
+    // other only add load (seen on FerretDB with 100,000 executions: dozens of overlapping full reads).
+    let pass: Promise<number> | undefined;
+    app.decorate('reapExpiredRuns', () => {
+      pass ??= reap().finally(() => {
+        pass = undefined;
+      });
+      return pass;
     });
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
