@@ -48,32 +48,56 @@ export class SchedulerMirror {
     await this.queue.removeJobScheduler(schedulerIdFor(jobId));
   }
 
+  /** Each scheduler's schedule, keyed by id: read a page at a time, keeping only what the comparison needs. */
+  private async existingSchedulers(): Promise<Map<string, { pattern: string | null; tz: string | null }>> {
+    const existing = new Map<string, { pattern: string | null; tz: string | null }>();
+    const page = 1000;
+    for (let start = 0; ; start += page) {
+      const schedulers = await this.queue.getJobSchedulers(start, start + page - 1, true);
+      for (const scheduler of schedulers) {
+        existing.set(scheduler.key, { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null });
+      }
+      if (schedulers.length < page) return existing;
+    }
+  }
+
   /**
    * Upserts what is missing or different and removes schedulers with no active job. Several API processes
    * may call this at once: a Redis lock lets one do it, and upserting only on a difference avoids the
    * boot-time upsert storms that have stalled BullMQ schedulers. Returns null when another holds the lock.
    */
-  async reconcile(activeJobs: readonly JobDefinition[], lockMs = 30_000): Promise<ReconcileReport | null> {
+  async reconcile(
+    activeJobs: AsyncIterable<JobDefinition> | Iterable<JobDefinition>,
+    lockMs = 30_000,
+  ): Promise<ReconcileReport | null> {
     return withRedisLock(this.redis, `${this.prefix}:reconcile-lock`, lockMs, async () => {
-      const existing = new Map<string, { pattern?: string | null; tz?: string | null }>();
-      for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
-        existing.set(scheduler.key, { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null });
-      }
+      const existing = await this.existingSchedulers();
       const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0 };
       const wanted = new Set<string>();
-      const changed: JobDefinition[] = [];
-      for (const job of activeJobs) {
+      // Written a few at a time, so their round trips overlap, while the jobs stream in.
+      let changed: JobDefinition[] = [];
+      for await (const job of activeJobs) {
         const id = schedulerIdFor(job.job_id);
         wanted.add(id);
         const have = existing.get(id);
-        if (have && have.pattern === schedulePattern(job) && have.tz === job.timezone) report.unchanged++;
-        else changed.push(job);
+        if (have && have.pattern === schedulePattern(job) && have.tz === job.timezone) {
+          report.unchanged++;
+          continue;
+        }
+        changed.push(job);
+        report.upserted++;
+        if (changed.length === RECONCILE_PARALLEL) {
+          await Promise.all(changed.map((j) => this.upsert(j)));
+          changed = [];
+        }
       }
+      await Promise.all(changed.map((j) => this.upsert(j)));
       const stale = [...existing.keys()].filter((id) => !wanted.has(id) && jobIdOfScheduler(id) !== null);
-      // A few at a time, so their round trips overlap: one by one, 100,000 jobs took minutes to mirror.
-      await inBatches(changed, (job) => this.upsert(job));
-      await inBatches(stale, (id) => this.queue.removeJobScheduler(id));
-      report.upserted = changed.length;
+      for (let first = 0; first < stale.length; first += RECONCILE_PARALLEL) {
+        await Promise.all(
+          stale.slice(first, first + RECONCILE_PARALLEL).map((id) => this.queue.removeJobScheduler(id)),
+        );
+      }
       report.removed = stale.length;
       await this.redis.set(this.markKey, String(Date.now()));
       return report;
@@ -83,9 +107,3 @@ export class SchedulerMirror {
 
 /** How many scheduler writes a reconcile keeps in flight. */
 const RECONCILE_PARALLEL = 32;
-
-async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<unknown>): Promise<void> {
-  for (let first = 0; first < items.length; first += RECONCILE_PARALLEL) {
-    await Promise.all(items.slice(first, first + RECONCILE_PARALLEL).map(write));
-  }
-}

@@ -33,9 +33,11 @@ export class JobRepository {
     return { items: items.map(toDefinition), next };
   }
 
-  async listActive(): Promise<JobDefinition[]> {
-    const docs = await this.model.find({ paused: false }).lean<JobDocument[]>();
-    return docs.map(toDefinition);
+  /** Every active job, read a batch at a time: 100,000 of them never sit in memory at once. */
+  async *streamActive(): AsyncGenerator<JobDefinition> {
+    for await (const doc of this.model.find({ paused: false }).lean<JobDocument>().cursor({ batchSize: 1000 })) {
+      yield toDefinition(doc as JobDocument);
+    }
   }
 
   async count(): Promise<number> {

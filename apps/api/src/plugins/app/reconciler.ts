@@ -16,11 +16,20 @@ declare module 'fastify' {
  */
 const REDIS_LOSS_CHECK_MS = 5000;
 
+/**
+ * How long start-up waits for the first pass. A small fleet is mirrored by then; a big one (100,000 jobs
+ * takes minutes on FerretDB) goes on in the background instead of failing Fastify's start-up timeout.
+ */
+const FIRST_PASS_WAIT_MS = 5000;
+
+/** Periodic passes wait at least this many times their own duration. */
+const PASS_SHARE = 10;
+
 export default fp(
   async function reconciler(app: FastifyInstance, opts: { config: Config }) {
     let running: Promise<void> | undefined;
     const pass = async () => {
-      const report = await app.schedulerMirror.reconcile(await app.store.jobs.listActive());
+      const report = await app.schedulerMirror.reconcile(app.store.jobs.streamActive());
       if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
     };
     app.decorate('reconcileSchedulers', () => {
@@ -30,14 +39,36 @@ export default fp(
       return running;
     });
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
     let lossCheck: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
-      await app.reconcileSchedulers();
-      timer = setInterval(() => {
-        app.reconcileSchedulers().catch((err) => app.log.warn({ err }, 'reconcile failed'));
-      }, opts.config.reconcileIntervalSec * 1000);
-      timer.unref();
+      let waited: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        app.reconcileSchedulers().then(() => true),
+        new Promise<false>((resolve) => {
+          waited = setTimeout(() => resolve(false), FIRST_PASS_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(waited);
+      if (!finished) {
+        app.log.info('the first scheduler reconcile goes on in the background');
+        app.reconcileSchedulers().catch((err) => app.log.warn({ err }, 'first reconcile failed'));
+      }
+      // Every RECONCILE_INTERVAL_SEC, or ten times as long as the last pass took, whichever is longer: a
+      // fleet big enough that a pass reads for a long time does not spend its store on reconciling.
+      const intervalMs = opts.config.reconcileIntervalSec * 1000;
+      const scheduleNext = (delayMs: number) => {
+        timer = setTimeout(async () => {
+          const started = Date.now();
+          await app.reconcileSchedulers().catch((err) => app.log.warn({ err }, 'reconcile failed'));
+          if (!closed) scheduleNext(Math.max(intervalMs, PASS_SHARE * (Date.now() - started)));
+        }, delayMs);
+        timer.unref();
+      };
+      scheduleNext(intervalMs);
       lossCheck = setInterval(() => {
+        // A pass under way (the first one of a big fleet) has not left its mark yet: nothing was lost.
+        if (running) return;
         app.schedulerMirror
           .isIntact()
           .then((intact) => {
@@ -50,7 +81,8 @@ export default fp(
       lossCheck.unref();
     });
     app.addHook('onClose', async () => {
-      clearInterval(timer);
+      closed = true;
+      clearTimeout(timer);
       clearInterval(lossCheck);
       await running?.catch(() => undefined);
     });
