@@ -84,28 +84,39 @@ export interface WorkerProcess {
   output: string[];
 }
 
+/** How a process is started: its readiness deadline, and `via` to wrap its command (it must exec). */
+export interface SpawnOptions {
+  readyTimeoutMs?: number;
+  via?: (argv: string[]) => string[];
+}
+
 /** A real API process (node apps/api/dist/server.js) on a free port, ready when it answers; killed at teardown. */
 export async function spawnApi(
   t: Teardown,
   environment: TestEnvironment,
   extraEnv: Record<string, string> = {},
+  options: SpawnOptions = {},
 ): Promise<{ child: ChildProcess; base: string; output: string[] }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/api/dist/server.js')], {
+  const via = options.via ?? ((argv) => argv);
+  const [command, ...args] = via([process.execPath, join(REPO_ROOT, 'apps/api/dist/server.js')]);
+  const child = spawn(command as string, args, {
     env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collectOutput(child);
   t.teardown(() => killProcess(child));
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'the API process to answer',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`api exited: ${output.join('\n')}`);
-      // Any answer means it listens; with users, /api/v1/jobs answers 401 to this anonymous probe.
-      return (await fetch(`${base}/api/v1/jobs`)).status < 500;
-    },
-    30_000,
+  await untilExit(
+    child,
+    'api',
+    output,
+    waitFor(
+      'the API process to answer',
+      // Open without login, and cheap however many jobs there are.
+      async () => (await fetch(`${base}/healthz`)).status === 200,
+      options.readyTimeoutMs ?? 30_000,
+    ),
   );
   return { child, base, output };
 }
@@ -131,6 +142,20 @@ export async function runApiToExit(
   // Let the last lines of output arrive.
   await waitFor('its output to close', () => child.stdout?.readableEnded && child.stderr?.readableEnded, 5_000);
   return { code, output };
+}
+
+/** Waits for `ready`, but fails at once, with the process's output, if the process exits first. */
+async function untilExit<T>(child: ChildProcess, name: string, output: string[], ready: Promise<T>): Promise<T> {
+  let onExit: (() => void) | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = () => reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}): ${output.join('\n')}`));
+    child.once('exit', onExit);
+  });
+  try {
+    return await Promise.race([ready, exited]);
+  } finally {
+    if (onExit) child.off('exit', onExit);
+  }
 }
 
 function collectOutput(child: ChildProcess): string[] {
@@ -166,13 +191,11 @@ export async function spawnWorker(
   });
   const output = collectOutput(child);
   t.teardown(() => killProcess(child));
-  await waitFor(
-    'the worker process to start',
-    () => {
-      if (child.exitCode !== null) throw new Error(`worker exited: ${output.join('\n')}`);
-      return output.some((l) => l.includes('worker started'));
-    },
-    30_000,
+  await untilExit(
+    child,
+    'worker',
+    output,
+    waitFor('the worker process to start', () => output.some((l) => l.includes('worker started')), 30_000),
   );
   return { child, pid: child.pid as number, output };
 }
