@@ -10,4 +10,4 @@ export {
   startRedisSentinel,
   startRedisServer,
 } from './redis-service.js';
-export { runTestSuite } from './test-services.js';
+export { provideThrowawayMongo, runTestSuite } from './test-services.js';

@@ -9,11 +9,12 @@ import { provideRedis } from './redis-service.js';
 const LOCAL_POSTGRESQL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * FerretDB for tests prefers the PostgreSQL backend when a PostgreSQL answers on 127.0.0.1:5432: measured
- * here (packages/local-services/bench/ferretdb-backends.ts) it updates ~75x and reads ~4x faster than
- * SQLite. Each test database becomes a schema there and is dropped at teardown. Else SQLite in a temp dir.
+ * A throw-away MongoDB-wire server for the test suite and the benchmarks. FerretDB prefers the PostgreSQL
+ * backend when a PostgreSQL answers on 127.0.0.1:5432: measured here
+ * (packages/local-services/bench/ferretdb-backends.ts) it updates ~75x and reads ~4x faster than SQLite.
+ * Each test database becomes a schema there and is dropped at teardown. Else SQLite in a temp dir.
  */
-async function provideTestMongo(env: NodeJS.ProcessEnv): Promise<ProvidedService> {
+export async function provideThrowawayMongo(env: NodeJS.ProcessEnv): Promise<ProvidedService> {
   const log = linePrinter('mongo');
   const chosen = env.FERRETDB_BACKEND;
   if (chosen === 'sqlite' || env.MONGODB_URL) return provideMongo(env, { ferretDbBackend: 'sqlite', log });
@@ -51,7 +52,7 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
 export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const services: ProvidedService[] = [];
   try {
-    const mongo = await provideTestMongo(env);
+    const mongo = await provideThrowawayMongo(env);
     services.push(mongo);
     const redis = await provideRedis(env, linePrinter('redis'));
     services.push(redis);

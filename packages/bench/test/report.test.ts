@@ -1,0 +1,41 @@
+import t from 'tap';
+import { spliceReport } from '../src/report.js';
+import { judgeTargets } from '../src/results.js';
+import type { FirePrecisionResult } from '../src/scenarios/fire-precision.js';
+
+t.test('the tables replace only what a previous run wrote', async (t) => {
+  const first = spliceReport(null, 'TABLES 1');
+  t.match(first, /^# Benchmarks\n/);
+  t.match(first, /TABLES 1/);
+  const edited = `# Benchmarks\n\nWhat we changed and why.\n\n${first.slice(first.indexOf('<!--'))}\n## Notes\n\nKept.\n`;
+  const second = spliceReport(edited, 'TABLES 2');
+  t.match(second, /What we changed and why\./);
+  t.match(second, /## Notes\n\nKept\./);
+  t.match(second, /TABLES 2/);
+  t.notMatch(second, /TABLES 1/);
+});
+
+t.test('fire targets: every job once, and p99 finish within the bound for its size', async (t) => {
+  const fire = (jobs: number, p99: number, neverRan = 0): FirePrecisionResult => ({
+    jobs,
+    workers: 1,
+    ran: jobs - neverRan,
+    ran_twice: 0,
+    never_ran: neverRan,
+    states: {},
+    start_lateness_ms: { p50: 1, p99, max: p99 },
+    finish_lateness_ms: { p50: 1, p99, max: p99 },
+    created_per_sec: 100,
+  });
+  const base = {
+    mode: 'quick' as const,
+    date: '',
+    machine: { cpu: '', cores: 2, memory_gib: 1, os: '' },
+    versions: {},
+  };
+  const met = (f: FirePrecisionResult) => judgeTargets({ ...base, fire_precision: [f] })[0]?.met;
+  t.equal(met(fire(1000, 900)), true);
+  t.equal(met(fire(1000, 1100)), false, 'N=1000 allows 1 s');
+  t.equal(met(fire(1000, 900, 1)), false, 'one job that never ran fails it');
+  t.equal(met(fire(10_000, 4900)), true, 'N=10000 allows 5 s');
+});
