@@ -48,6 +48,24 @@ export class SchedulerMirror {
     await this.queue.removeJobScheduler(schedulerIdFor(jobId));
   }
 
+  /**
+   * Upserts the jobs whose scheduler looked missing or different, each checked again first: the list was
+   * read a page at a time while fires moved schedulers around in it, and upserting a scheduler whose fire is
+   * waiting in the queue replaces that fire with the next one (a lost fire). Returns how many were in fact
+   * unchanged.
+   */
+  private async upsertChanged(jobs: readonly JobDefinition[]): Promise<number> {
+    const upserted = await Promise.all(
+      jobs.map(async (job) => {
+        const now = await this.queue.getJobScheduler(schedulerIdFor(job.job_id));
+        if (now && (now.pattern ?? null) === schedulePattern(job) && (now.tz ?? null) === job.timezone) return 0;
+        await this.upsert(job);
+        return 1;
+      }),
+    );
+    return jobs.length - upserted.reduce<number>((sum, n) => sum + n, 0);
+  }
+
   /** Each scheduler's schedule, keyed by id: read a page at a time, keeping only what the comparison needs. */
   private async existingSchedulers(): Promise<Map<string, { pattern: string | null; tz: string | null }>> {
     const existing = new Map<string, { pattern: string | null; tz: string | null }>();
@@ -76,7 +94,9 @@ export class SchedulerMirror {
       const wanted = new Set<string>();
       // Written a few at a time, so their round trips overlap, while the jobs stream in.
       let changed: JobDefinition[] = [];
+      let seen = 0;
       for await (const job of activeJobs) {
+        seen++;
         const id = schedulerIdFor(job.job_id);
         wanted.add(id);
         const have = existing.get(id);
@@ -85,13 +105,12 @@ export class SchedulerMirror {
           continue;
         }
         changed.push(job);
-        report.upserted++;
         if (changed.length === RECONCILE_PARALLEL) {
-          await Promise.all(changed.map((j) => this.upsert(j)));
+          report.unchanged += await this.upsertChanged(changed);
           changed = [];
         }
       }
-      await Promise.all(changed.map((j) => this.upsert(j)));
+      report.unchanged += await this.upsertChanged(changed);
       const stale = [...existing.keys()].filter((id) => !wanted.has(id) && jobIdOfScheduler(id) !== null);
       for (let first = 0; first < stale.length; first += RECONCILE_PARALLEL) {
         await Promise.all(
@@ -99,6 +118,7 @@ export class SchedulerMirror {
         );
       }
       report.removed = stale.length;
+      report.upserted = seen - report.unchanged;
       await this.redis.set(this.markKey, String(Date.now()));
       return report;
     });

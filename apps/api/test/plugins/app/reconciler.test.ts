@@ -1,7 +1,7 @@
 // The scheduler mirror heals from MongoDB: a flushed Redis, a missing scheduler, a stale pattern or an
 // orphan scheduler are all put right by a reconcile pass, without restarting anything.
 import { SCHEDULED_RUN, schedulerIdFor } from '@tickwork/queue';
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { startApi, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
 const environment = testEnvironment(t);
@@ -79,4 +79,26 @@ t.test('a second process holding the reconcile lock makes this pass stand aside'
   t.equal(report, null, 'did nothing');
   t.not((await schedulerIds()).length, 0, 'and removed nothing');
   await api.app.redis.del(lockKey);
+});
+
+t.test('a reconcile that misreads the scheduler list never replaces a fire waiting in the queue', async (t) => {
+  // No worker here: a due fire waits in the queue. A pass reads the list a page at a time while fires move
+  // schedulers around in it, so a scheduler can look missing; upserting it would drop its waiting fire.
+  const res = await api.request('POST', '/api/v1/jobs', { name: 'every second', job_class_string: 'a.B', second: '*' });
+  const schedulerId = schedulerIdFor(res.body.job_id);
+  const waiting = await waitFor('a fire waiting in the queue', async () =>
+    // Without a worker nothing promotes it: it stays delayed, past its time, as a fire waiting for pickup.
+    (await queue.getJobs(['waiting', 'delayed'])).find(
+      (job) => job.repeatJobKey === schedulerId && Number(String(job.id).split(':').pop()) <= Date.now(),
+    ),
+  );
+  const mirror = api.app.schedulerMirror as unknown as { existingSchedulers: () => Promise<Map<string, unknown>> };
+  const readList = mirror.existingSchedulers;
+  mirror.existingSchedulers = async () => new Map();
+  t.teardown(() => {
+    mirror.existingSchedulers = readList;
+  });
+  const report = await api.app.schedulerMirror.reconcile([(await api.app.store.jobs.get(res.body.job_id))!]);
+  t.match(report, { upserted: 0, unchanged: 1 }, 'checked again, and left alone');
+  t.ok(await queue.getJob(waiting.id as string), 'the waiting fire is still queued');
 });
