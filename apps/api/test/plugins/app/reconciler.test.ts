@@ -98,7 +98,9 @@ t.test('a reconcile that misreads the scheduler list never replaces a fire waiti
   t.teardown(() => {
     mirror.existingSchedulers = readList;
   });
-  const report = await api.app.schedulerMirror.reconcile([(await api.app.store.jobs.get(res.body.job_id))!]);
+  const job = await api.app.store.jobs.get(res.body.job_id);
+  if (!job) throw new Error('the job was not stored');
+  const report = await api.app.schedulerMirror.reconcile([job]);
   t.match(report, { upserted: 0, unchanged: 1 }, 'checked again, and left alone');
   t.ok(await queue.getJob(waiting.id as string), 'the waiting fire is still queued');
 });
