@@ -1,27 +1,14 @@
-import { ExecutionState, type JobDefinition, jobSummary, newId, normalizeSchedule } from '@tickwork/domain';
+import { ExecutionState, type JobDefinition, jobSummary, type NewJob, newId, newJobDefinition } from '@tickwork/domain';
 import type { ExecutionDocument, JobDocument, Store } from '@tickwork/store';
 
 const BATCH = 1000;
 
-export type Schedule = Parameters<typeof normalizeSchedule>[0];
+/** Cron fields as the API takes them. */
+export type Schedule = Omit<NewJob, 'name' | 'job_class_string'>;
 
-/** A job definition as POST /api/v1/jobs would make it. */
+/** A job definition as POST /api/v1/jobs makes it, scheduled in UTC. */
 export function benchJob(name: string, jobClassString: string, schedule: Schedule): JobDefinition {
-  return {
-    job_id: newId(),
-    name,
-    job_class_string: jobClassString,
-    pub_args: [],
-    ...normalizeSchedule(schedule, 'UTC'),
-    timeout: null,
-    misfire_grace_sec: null,
-    max_instances: null,
-    retries: 0,
-    retry_backoff_sec: 10,
-    notify_webhook_url: null,
-    notify_slack_url: null,
-    paused: false,
-  };
+  return newJobDefinition({ name, job_class_string: jobClassString, ...schedule }, 'UTC');
 }
 
 /**

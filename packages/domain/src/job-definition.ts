@@ -3,6 +3,7 @@ import { CronFieldError } from './cron/cron-field.js';
 import { CronTrigger } from './cron/cron-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
+import { newId } from './ids.js';
 import { ValidationError } from './validation-error.js';
 
 /** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
@@ -136,6 +137,28 @@ function givenCronFields(input: CronFieldsInput): CronFieldsInput {
 
 export function hasCronFields(input: CronFieldsInput): boolean {
   return Object.keys(givenCronFields(input)).length > 0;
+}
+
+/**
+ * A new job from POST /api/v1/jobs input: its schedule normalized (throws a ValidationError naming a bad
+ * field), the options it omits at their defaults, active, under a new id.
+ */
+export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDefinition {
+  return {
+    job_id: newId(),
+    name: input.name,
+    job_class_string: input.job_class_string,
+    pub_args: input.pub_args ?? [],
+    ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
+    timeout: input.timeout ?? null,
+    misfire_grace_sec: input.misfire_grace_sec ?? null,
+    max_instances: input.max_instances ?? null,
+    retries: input.retries ?? 0,
+    retry_backoff_sec: input.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
+    notify_webhook_url: input.notify_webhook_url ?? null,
+    notify_slack_url: input.notify_slack_url ?? null,
+    paused: false,
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
   AuditEvent,
-  DEFAULT_RETRY_BACKOFF_SEC,
   describeChanges,
   ExecutionState,
   hasCronFields,
@@ -10,6 +9,7 @@ import {
   type JobDefinition,
   type NewJob,
   newId,
+  newJobDefinition,
   normalizeSchedule,
 } from '@tickwork/domain';
 import { enqueueRecordedRun, type SchedulerMirror } from '@tickwork/queue';
@@ -46,21 +46,7 @@ export class JobService {
   }
 
   async create(input: NewJob, user: string): Promise<string> {
-    const job: JobDefinition = {
-      job_id: newId(),
-      name: input.name,
-      job_class_string: input.job_class_string,
-      pub_args: input.pub_args ?? [],
-      ...normalizeSchedule(input, input.timezone ?? this.defaultTimeZone),
-      timeout: input.timeout ?? null,
-      misfire_grace_sec: input.misfire_grace_sec ?? null,
-      max_instances: input.max_instances ?? null,
-      retries: input.retries ?? 0,
-      retry_backoff_sec: input.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
-      notify_webhook_url: input.notify_webhook_url ?? null,
-      notify_slack_url: input.notify_slack_url ?? null,
-      paused: false,
-    };
+    const job = newJobDefinition(input, this.defaultTimeZone);
     await this.store.jobs.insert(job);
     await this.mirrorUpsert(job);
     await this.audit(job, AuditEvent.added, user, '');
