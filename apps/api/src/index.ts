@@ -5,11 +5,10 @@ import './plugins/app/execution-reaper.js';
 import './plugins/app/execution-service.js';
 import './plugins/app/job-service.js';
 import './plugins/app/metrics.js';
-import './plugins/app/queue.js';
+import './plugins/app/fleet.js';
 import './plugins/app/reconciler.js';
 import './plugins/app/retention.js';
 import './plugins/app/route-table.js';
-import './plugins/app/store.js';
 import './plugins/app/user-service.js';
 import './plugins/external/session.js';
 

@@ -1,2 +1,2 @@
-export { RunRecorder } from './run-recorder.js';
+export { RunHandler } from './run-handler.js';
 export { TickworkWorker, type WorkerConfig } from './tickwork-worker.js';

@@ -1,10 +1,8 @@
-/** Why a run was cut short. */
-export type AbortReason = 'stop' | 'timeout' | 'shutdown';
+import type { AbortReason } from '@tickwork/domain';
 
 export interface RunningRun {
   jobId: string;
   executionId: string;
-  attempt: string;
   controller: AbortController;
   reason?: AbortReason;
 }
@@ -17,13 +15,13 @@ export class RunningRuns {
   private readonly runs = new Map<string, RunningRun>();
   private readonly closing = new Set<string>();
 
-  start(jobId: string, executionId: string, attempt: string): RunningRun {
-    const run: RunningRun = { jobId, executionId, attempt, controller: new AbortController() };
+  start(jobId: string, executionId: string): RunningRun {
+    const run: RunningRun = { jobId, executionId, controller: new AbortController() };
     this.runs.set(executionId, run);
     return run;
   }
 
-  /** The run ended and its final state is being written: no more lease renewals, still vouched for. */
+  /** The run ended and its final state is being written: still vouched for. */
   finishing(executionId: string): void {
     if (this.runs.delete(executionId)) this.closing.add(executionId);
   }

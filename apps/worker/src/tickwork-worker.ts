@@ -2,30 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
-import type { RedisClient } from '@tickwork/queue';
-import {
-  apschedulerRepeatStrategy,
-  createRedis,
-  createRunQueue,
-  FailureNotifier,
-  InstanceLimiter,
-  QUEUE_NAME,
-  RunControlChannel,
-  RunEndReporter,
-  RunMetrics,
-  RunOutputStream,
-  WorkerRegistry,
-} from '@tickwork/queue';
+import { type Fleet, OutageRetry, openFleet } from '@tickwork/ledger';
+import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, type RedisClient } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
-import { Store } from '@tickwork/store';
-import { type Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { NotificationSender } from './notification-sender.js';
-import { OutageRetry } from './outage-retry.js';
-import { RunRecorder } from './run-recorder.js';
+import { RunHandler } from './run-handler.js';
 import { RunningRuns } from './running-runs.js';
 import { Sandbox } from './sandbox/sandbox.js';
-import { SerialWrites } from './serial-writes.js';
 
 export type WorkerConfig = Pick<
   Config,
@@ -44,12 +29,28 @@ export type WorkerConfig = Pick<
   | 'workerHealthFile'
 > & { mongodbUrl: string; redisUrl: string };
 
+/** What a worker process is made of, built once in start(). */
+interface WorkerParts {
+  config: WorkerConfig;
+  fleet: Fleet;
+  registry: JobClassRegistry;
+  running: RunningRuns;
+  sandbox: Sandbox;
+  bullWorker: Worker;
+  /** Connections of their own: BullMQ's blocking reads, the stop channel's subscription, notice delivery. */
+  connections: RedisClient[];
+  sender: NotificationSender;
+  /** Aborted when the shutdown grace runs out: until then, writes MongoDB refused are kept and retried. */
+  giveUp: AbortController;
+  logger: Logger;
+}
+
 /**
- * One worker process's machinery: the BullMQ worker consuming the run queue, the recorder writing each run
- * to MongoDB, and the heartbeat that lists this worker (and its job classes) in Redis.
+ * One worker process: the BullMQ worker consuming the run queue through the run handler (which writes every
+ * state change through the ledger), and the heartbeat that lists this worker (and its job classes) in
+ * Redis and renews its lease on the runs it holds in the store.
  */
 export class TickworkWorker {
-  readonly id = randomUUID().replaceAll('-', '');
   readonly hostname = hostname();
   readonly pid = process.pid;
   private readonly started = new Date();
@@ -58,74 +59,47 @@ export class TickworkWorker {
   private renewing = false;
 
   private constructor(
-    private readonly config: WorkerConfig,
-    private readonly store: Store,
-    private readonly redis: RedisClient,
-    private readonly registry: JobClassRegistry,
-    private readonly workers: WorkerRegistry,
-    private readonly bullWorker: Worker,
-    private readonly bullConnection: RedisClient,
-    private readonly subscriber: RedisClient,
-    private readonly running: RunningRuns,
-    private readonly limiter: InstanceLimiter,
-    private readonly sandbox: Sandbox,
-    private readonly writes: SerialWrites,
-    private readonly runQueue: Queue,
-    private readonly notifications: { notifier: FailureNotifier; sender: NotificationSender; connection: RedisClient },
-    private readonly giveUp: AbortController,
-    private readonly logger: Logger,
+    readonly id: string,
+    private readonly parts: WorkerParts,
   ) {}
 
   static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
+    const id = randomUUID().replaceAll('-', '');
     const registry = await JobClassRegistry.load(config.jobClassPackages);
-    const store = await Store.open(config.mongodbUrl);
-    const redis = createRedis(config.redisUrl);
-    const host = { hostname: hostname(), pid: process.pid };
-    const running = new RunningRuns();
-    const policy = {
-      leaseMs: config.executionLeaseSec * 1000,
-      misfireGraceSec: config.jobMisfireGraceSec,
-      maxInstances: config.jobMaxInstances,
-      coalesce: config.jobCoalesce,
-    };
-    const limiter = new InstanceLimiter(redis, config.queuePrefix);
-    const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
-    const writes = new SerialWrites();
-    // Aborted when the shutdown grace runs out: until then, writes MongoDB refused are kept and retried.
     const giveUp = new AbortController();
-    const outage = new OutageRetry(giveUp.signal, logger);
-    const runQueue = createRunQueue(redis, config.queuePrefix);
-    const notifier = new FailureNotifier(redis, config.queuePrefix, {
-      webhookUrl: config.notifyWebhookUrl,
-      slackUrl: config.notifySlackUrl,
-    });
-    const recorder = new RunRecorder({
-      store,
+    const fleet = await openFleet(
+      config,
+      { kind: 'worker', holder: id, hostname: hostname(), pid: process.pid, giveUp: giveUp.signal },
+      logger,
+    );
+    const running = new RunningRuns();
+    const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
+    const handler = new RunHandler({
+      fleet,
       registry,
-      host,
-      policy,
-      running,
-      limiter,
       sandbox,
-      writes,
-      outage,
-      runQueue,
-      ends: new RunEndReporter(new RunMetrics(redis, config.queuePrefix), notifier),
-      outputs: new RunOutputStream(redis, config.queuePrefix),
+      running,
+      policy: {
+        leaseMs: config.executionLeaseSec * 1000,
+        misfireGraceSec: config.jobMisfireGraceSec,
+        maxInstances: config.jobMaxInstances,
+        coalesce: config.jobCoalesce,
+      },
+      delivery: new OutageRetry(giveUp.signal, logger),
       logger,
     });
     const subscriber = createRedis(config.redisUrl);
-    await new RunControlChannel(config.queuePrefix).listen(subscriber, (executionId) => {
+    await fleet.control.listen(subscriber, (executionId) => {
       if (running.abort(executionId, 'stop')) logger.info({ execution_id: executionId }, 'stop requested');
     });
     // BullMQ gets a connection of its own (ours must never wait behind its blocking reads), and does not
     // close a connection it was given: stop() disconnects it.
     const bullConnection = createRedis(config.redisUrl);
-    const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => recorder.process(job, signal), {
+    const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => handler.process(job, signal), {
       connection: bullConnection,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
-      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): RedisClient hands each
+      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): Redis hands each
       // wake-up marker to one blocked worker, and if that one has just been cut off from the network, the
       // others only notice a due fire at their next poll (see README, Guarantees).
       drainDelay: 1,
@@ -134,24 +108,18 @@ export class TickworkWorker {
     bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
     const senderConnection = createRedis(config.redisUrl);
     const sender = new NotificationSender(senderConnection, config.queuePrefix, logger);
-    const worker = new TickworkWorker(
+    const worker = new TickworkWorker(id, {
       config,
-      store,
-      redis,
+      fleet,
       registry,
-      new WorkerRegistry(redis, config.queuePrefix),
-      bullWorker,
-      bullConnection,
-      subscriber,
       running,
-      limiter,
       sandbox,
-      writes,
-      runQueue,
-      { notifier, sender, connection: senderConnection },
+      bullWorker,
+      connections: [subscriber, bullConnection, senderConnection],
+      sender,
       giveUp,
       logger,
-    );
+    });
     await bullWorker.waitUntilReady();
     await worker.beat();
     worker.heartbeat = setInterval(() => {
@@ -159,16 +127,16 @@ export class TickworkWorker {
     }, config.workerHeartbeatSec * 1000);
     worker.heartbeat.unref();
     logger.info(
-      { hostname: worker.hostname, pid: worker.pid, worker_id: worker.id, job_classes: registry.metaInfo().length },
+      { hostname: worker.hostname, pid: worker.pid, worker_id: id, job_classes: registry.metaInfo().length },
       `worker started on ${worker.hostname} with pid ${worker.pid}`,
     );
     return worker;
   }
 
   /**
-   * Tells the fleet this worker lives and which runs it holds (Redis), and renews those runs' leases
-   * (MongoDB). The two go separately: through a MongoDB outage the worker still vouches for its runs, so
-   * they are not written off while their final states wait to be delivered.
+   * Tells the fleet this worker lives and which runs it holds (Redis), and renews its lease on them (the
+   * store). The two go separately: through a MongoDB outage the worker still vouches for its runs in
+   * Redis, so they are not written off while their final states wait to be delivered.
    */
   private async beat(): Promise<void> {
     await Promise.all([this.publishPresence(), this.renewLeases()]);
@@ -177,20 +145,21 @@ export class TickworkWorker {
   private async publishPresence(): Promise<void> {
     if (this.publishing) return; // a slow beat must not pile up behind itself
     this.publishing = true;
+    const { config, fleet, running, registry } = this.parts;
     try {
-      await this.workers.publish(
+      await fleet.workers.publish(
         {
           worker_id: this.id,
           hostname: this.hostname,
           pid: this.pid,
           started: this.started.toISOString(),
-          concurrency: this.config.workerConcurrency,
-          running: this.running.size,
-          executions: this.running.held(),
-          job_classes: this.registry.metaInfo(),
+          concurrency: config.workerConcurrency,
+          running: running.size,
+          executions: [...new Set([...running.held(), ...(fleet.leases?.list() ?? [])])],
+          job_classes: registry.metaInfo(),
           last_heartbeat: new Date().toISOString(),
         },
-        this.config.workerHeartbeatSec * 3000,
+        config.workerHeartbeatSec * 3000,
       );
       await this.writeHealthFile();
     } finally {
@@ -200,9 +169,9 @@ export class TickworkWorker {
 
   /** Written whole, then renamed into place, so a probe never reads half a file. */
   private async writeHealthFile(): Promise<void> {
-    const file = this.config.workerHealthFile;
+    const file = this.parts.config.workerHealthFile;
     if (!file) return;
-    const health = { worker_id: this.id, pid: this.pid, running: this.running.size, last_heartbeat: new Date() };
+    const health = { worker_id: this.id, pid: this.pid, running: this.parts.running.size, last_heartbeat: new Date() };
     await writeFile(`${file}.tmp`, `${JSON.stringify(health)}\n`);
     await rename(`${file}.tmp`, file);
   }
@@ -210,15 +179,11 @@ export class TickworkWorker {
   private async renewLeases(): Promise<void> {
     if (this.renewing) return;
     this.renewing = true;
+    const { config, fleet, running } = this.parts;
     try {
-      const leaseMs = this.config.executionLeaseSec * 1000;
-      // The list is taken inside the serial section, so a run that has begun its final write is not in it.
-      const runs = await this.writes.run(async () => {
-        const held = this.running.list();
-        await this.store.executions.renewLeases(held, new Date(Date.now() + leaseMs));
-        return held;
-      });
-      for (const run of runs) await this.limiter.renew(run.jobId, run.executionId, leaseMs);
+      await fleet.leases?.renew(fleet.store.ledger);
+      const leaseMs = config.executionLeaseSec * 1000;
+      await Promise.all(running.list().map((run) => fleet.limiter.renew(run.jobId, run.executionId, leaseMs)));
     } finally {
       this.renewing = false;
     }
@@ -229,27 +194,25 @@ export class TickworkWorker {
    * then stop what is left (recorded `stopped`) and leave the registry.
    */
   async stop(): Promise<void> {
-    const closing = this.bullWorker.close();
+    const { config, fleet, running, bullWorker, giveUp, sandbox, sender, connections, logger } = this.parts;
+    const closing = bullWorker.close();
     const grace = setTimeout(() => {
-      for (const run of this.running.list()) this.running.abort(run.executionId, 'shutdown');
+      for (const run of running.list()) running.abort(run.executionId, 'shutdown');
       // Writes still waiting for MongoDB get one more grace, then are dropped: the reaper closes them out.
-      setTimeout(() => this.giveUp.abort(), this.config.workerShutdownGraceSec * 1000).unref();
-    }, this.config.workerShutdownGraceSec * 1000);
+      setTimeout(() => giveUp.abort(), config.workerShutdownGraceSec * 1000).unref();
+    }, config.workerShutdownGraceSec * 1000);
     await closing;
     clearTimeout(grace);
-    this.giveUp.abort();
+    giveUp.abort();
     clearInterval(this.heartbeat);
-    this.sandbox.close();
-    await this.runQueue.close();
-    await this.notifications.sender.close();
-    await this.notifications.notifier.close();
-    this.notifications.connection.disconnect();
-    await this.workers.remove(this.id).catch(() => undefined);
-    if (this.config.workerHealthFile) await rm(this.config.workerHealthFile, { force: true });
-    this.subscriber.disconnect();
-    this.bullConnection.disconnect();
-    this.redis.disconnect();
-    await this.store.close();
-    this.logger.info('worker stopped');
+    sandbox.close();
+    // Every end written: no lease is needed. Any end given up leaves its lease for the reaper.
+    if (fleet.leases?.size === 0) await fleet.leases.drop(fleet.store.ledger).catch(() => undefined);
+    await sender.close();
+    await fleet.workers.remove(this.id).catch(() => undefined);
+    if (config.workerHealthFile) await rm(config.workerHealthFile, { force: true });
+    for (const connection of connections) connection.disconnect();
+    await fleet.close();
+    logger.info('worker stopped');
   }
 }

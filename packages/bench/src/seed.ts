@@ -1,5 +1,13 @@
-import { ExecutionState, type JobDefinition, jobSummary, type NewJob, newId, newJobDefinition } from '@tickwork/domain';
-import type { ExecutionDocument, JobDocument, Store } from '@tickwork/store';
+import {
+  ExecutionState,
+  fireExecutionId,
+  type JobDefinition,
+  jobSummary,
+  type NewJob,
+  newJobDefinition,
+} from '@tickwork/domain';
+import { importEndedExecutions } from '@tickwork/ledger';
+import type { JobDocument, Store } from '@tickwork/store';
 
 const BATCH = 1000;
 
@@ -28,9 +36,15 @@ export async function seedJobs(
     for (let i = start; i < Math.min(count, start + BATCH); i++) {
       const job = benchJob(`bench job ${i}`, jobClassString, schedule);
       jobs.push(job);
-      const { job_id, ...rest } = job;
+      const { job_id, pub_args, ...rest } = job;
       const created = new Date(base + i);
-      docs.push({ _id: job_id, ...rest, created_time: created, updated_time: created });
+      docs.push({
+        _id: job_id,
+        ...rest,
+        pub_args_json: JSON.stringify(pub_args),
+        created_time: created,
+        updated_time: created,
+      });
     }
     await store.connection.collection<JobDocument>('jobs').insertMany(docs);
   }
@@ -40,31 +54,27 @@ export async function seedJobs(
 /** Writes `count` succeeded executions of `job`, their scheduled times spread evenly over [start, end). */
 export async function seedExecutions(store: Store, job: JobDefinition, count: number, start: Date, end: Date) {
   const step = (end.getTime() - start.getTime()) / count;
-  for (let first = 0; first < count; first += BATCH) {
-    const docs: ExecutionDocument[] = [];
-    for (let i = first; i < Math.min(count, first + BATCH); i++) {
-      const scheduled = new Date(start.getTime() + Math.floor(i * step));
-      docs.push({
-        _id: newId(),
-        job_id: job.job_id,
-        fire_key: `${job.job_id}@${scheduled.getTime()}`,
-        state: ExecutionState.succeeded,
-        hostname: 'bench',
-        pid: 1,
-        task_id: '',
-        description: '',
-        result: 'null',
-        scheduled_time: scheduled,
-        updated_time: new Date(scheduled.getTime() + 20),
-        attempt: newId(),
-        lease_until: null,
-        started_time: new Date(scheduled.getTime() + 5),
-        run_after: null,
-        output: '',
-        attempts: [],
-        job: jobSummary(job),
-      });
-    }
-    await store.connection.collection<ExecutionDocument>('executions').insertMany(docs);
-  }
+  const summary = jobSummary(job);
+  await importEndedExecutions(
+    store,
+    (function* () {
+      for (let i = 0; i < count; i++) {
+        const scheduled = start.getTime() + Math.floor(i * step);
+        yield {
+          execution_id: fireExecutionId(job.job_id, scheduled),
+          job: summary,
+          scheduled_time: scheduled,
+          state: ExecutionState.succeeded,
+          hostname: 'bench',
+          pid: 1,
+          task_id: '',
+          description: '',
+          result: 'null',
+          output: '',
+          started_time: scheduled + 5,
+          ended_time: scheduled + 20,
+        };
+      }
+    })(),
+  );
 }

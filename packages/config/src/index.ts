@@ -51,6 +51,10 @@ export interface Config {
   /** Audit log entries older than this are deleted. */
   auditRetentionDays: number;
   retentionIntervalSec: number;
+  /** How far back each API process keeps recent executions in memory for lists (0: none; lists read the store). */
+  executionWindowHours: number;
+  /** The most executions that window holds; past that it reaches less far back. */
+  executionWindowMax: number;
   /** Receives a JSON POST for every failed, timed-out or skipped run of any job. */
   notifyWebhookUrl?: string;
   /** A Slack incoming webhook told of the same. */
@@ -241,6 +245,8 @@ export function loadConfig(env: Env = process.env): Config {
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 1, 36_500),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     retentionIntervalSec: integer(env, 'RETENTION_INTERVAL_SEC', 3600, 1, 86_400),
+    executionWindowHours: integer(env, 'EXECUTION_WINDOW_HOURS', 24, 0, 720),
+    executionWindowMax: integer(env, 'EXECUTION_WINDOW_MAX', 100_000, 1000, 10_000_000),
     notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),

@@ -1,3 +1,5 @@
+// No imports: the web UI bundles this module as it is (@tickwork/domain/execution-state).
+
 /** The eight states of an execution, spelled as ndscheduler spells them. */
 export const ExecutionState = {
   scheduled: 'scheduled',
@@ -12,7 +14,26 @@ export const ExecutionState = {
 
 export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState];
 
-/** States a run never leaves: what retention may delete. */
+/** Every state, in the order a run usually meets them. */
+export const EXECUTION_STATES: readonly ExecutionState[] = [
+  ExecutionState.scheduled,
+  ExecutionState.running,
+  ExecutionState.stopping,
+  ExecutionState.succeeded,
+  ExecutionState.failed,
+  ExecutionState.stopped,
+  ExecutionState.timeout,
+  ExecutionState.scheduledError,
+];
+
+/** States a run is still in: waiting for its run, running, or being stopped. */
+export const LIVE_STATES: readonly ExecutionState[] = [
+  ExecutionState.scheduled,
+  ExecutionState.running,
+  ExecutionState.stopping,
+];
+
+/** States a run never leaves. */
 export const FINAL_STATES: readonly ExecutionState[] = [
   ExecutionState.stopped,
   ExecutionState.failed,
@@ -20,3 +41,7 @@ export const FINAL_STATES: readonly ExecutionState[] = [
   ExecutionState.timeout,
   ExecutionState.scheduledError,
 ];
+
+export function isLiveState(state: string): boolean {
+  return (LIVE_STATES as readonly string[]).includes(state);
+}

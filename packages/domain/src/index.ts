@@ -3,6 +3,7 @@ export { CronFieldError } from './cron/cron-field.js';
 export { type CronSpec, CronTrigger, FIELD_NAMES } from './cron/cron-trigger.js';
 export type { FieldName } from './cron/expressions.js';
 export { isValidTimeZone } from './cron/zoned-time.js';
+export * from './execution/index.js';
 export * from './execution-state.js';
 export * from './failure-notice.js';
 export * from './ids.js';

@@ -43,6 +43,15 @@ export interface JobDefinition extends JobSchedule, JobRunOptions, JobNotifyOpti
   paused: boolean;
 }
 
+/**
+ * A job as the store holds it: its definition, when it was added, and its revision (the time of its last
+ * change, in ms), which fires carry so a worker can tell a current definition from a stale one.
+ */
+export interface StoredJob extends JobDefinition {
+  created_time: number;
+  revision: number;
+}
+
 /** A job's definition without its paused flag: what an execution keeps and what the API shows. */
 export type JobSummary = Omit<JobDefinition, 'paused'>;
 

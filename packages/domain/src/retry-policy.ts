@@ -1,4 +1,4 @@
-import { ExecutionState } from './execution-state.js';
+import type { ExecutionState } from './execution-state.js';
 import type { JobRunOptions } from './job-definition.js';
 
 /** An attempt that failed and was run again: kept on the execution record, oldest first. */
@@ -8,8 +8,9 @@ export interface EndedAttempt {
   state: ExecutionState;
   description: string;
   result: string;
-  started_time: Date | null;
-  ended_time: Date;
+  /** When the attempt began and ended (ms). */
+  started_time: number | null;
+  ended_time: number;
 }
 
 export interface RetryPlan {
@@ -39,29 +40,15 @@ export function retryDescription(plan: RetryPlan, retries: number, failure: stri
   return `attempt ${plan.number} of ${retries + 1} failed (${failure}); running again in ${Math.round(plan.delayMs / 1000)} s`;
 }
 
-/** What a failed attempt's record becomes when the fire runs again: the attempt kept, the wait described. */
-export interface RetryStep extends RetryPlan {
-  ended: EndedAttempt;
-  description: string;
-  runAfter: Date;
-}
-
 /**
- * The retry of a fire whose attempt just failed (the job failed, or its worker was lost), or null when the
- * job has no retry left: one answer for the worker and the reaper alike.
+ * When a fire whose attempt `attempt` just failed (the job failed, or its worker was lost) runs again, or
+ * null when the job has no retry left: one answer for the worker and the reaper alike.
  */
-export function retryStep(
+export function retryAt(
   job: Pick<JobRunOptions, 'retries' | 'retry_backoff_sec'>,
-  earlierAttempts: number,
-  failed: Omit<EndedAttempt, 'state' | 'ended_time'>,
-  now = Date.now(),
-): RetryStep | null {
-  const plan = nextRetry(job, earlierAttempts);
-  if (!plan) return null;
-  return {
-    ...plan,
-    ended: { ...failed, state: ExecutionState.failed, ended_time: new Date(now) },
-    description: retryDescription(plan, job.retries ?? 0, failed.description),
-    runAfter: new Date(now + plan.delayMs),
-  };
+  attempt: number,
+  now: number,
+): number | null {
+  const plan = nextRetry(job, attempt - 1);
+  return plan ? now + plan.delayMs : null;
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { nextRetry, retryDescription, retryStep } from '../src/retry-policy.js';
+import { nextRetry, retryAt, retryDescription } from '../src/retry-policy.js';
 
 t.test('no retries: a failed fire is not run again, cron-style', async (t) => {
   t.equal(nextRetry({ retries: 0, retry_backoff_sec: 10 }, 0), null);
@@ -25,14 +25,9 @@ t.test('the waiting record says which attempt failed, why, and when the next one
   );
 });
 
-t.test('a retry step keeps the failed attempt and says when the next one runs', async (t) => {
-  const failed = { hostname: 'h', pid: 7, description: 'boom', result: 'trace', started_time: new Date(1000) };
-  t.equal(retryStep({ retries: 0, retry_backoff_sec: 5 }, 0, failed, 10_000), null);
-  t.same(retryStep({ retries: 2, retry_backoff_sec: 5 }, 1, failed, 10_000), {
-    number: 2,
-    delayMs: 10_000,
-    ended: { ...failed, state: 'failed', ended_time: new Date(10_000) },
-    description: 'attempt 2 of 3 failed (boom); running again in 10 s',
-    runAfter: new Date(20_000),
-  });
+t.test('the next attempt is due after the backoff, or never once the retries are spent', async (t) => {
+  t.equal(retryAt({ retries: 0, retry_backoff_sec: 5 }, 1, 10_000), null);
+  t.equal(retryAt({ retries: 2, retry_backoff_sec: 5 }, 1, 10_000), 15_000);
+  t.equal(retryAt({ retries: 2, retry_backoff_sec: 5 }, 2, 10_000), 20_000);
+  t.equal(retryAt({ retries: 2, retry_backoff_sec: 5 }, 3, 10_000), null);
 });

@@ -1,3 +1,5 @@
+import type { JobSummary } from '@tickwork/domain';
+
 /** The one BullMQ queue every run goes through, under QUEUE_PREFIX. */
 export const QUEUE_NAME = 'runs';
 
@@ -20,22 +22,33 @@ export function jobIdOfScheduler(schedulerId: string): string | null {
   return schedulerId.startsWith('job_') ? schedulerId.slice(4) : null;
 }
 
-/** One queue entry per recorded run and re-run, so queueing it again (a retried request, a sweep) is a no-op. */
-export function recordedRunIdFor(executionId: string, retryNumber: number): string {
-  return retryNumber === 0 ? `manual-${executionId}` : `retry-${executionId}-${retryNumber}`;
+/** One queue entry per recorded run and attempt, so queueing it again (a retried request, a sweep) is a no-op. */
+export function recordedRunIdFor(executionId: string, attempt: number): string {
+  return attempt <= 1 ? `manual-${executionId}` : `retry-${executionId}-${attempt - 1}`;
 }
 
+/**
+ * A scheduler's fire carries the job as it was at `rev` (its revision when the scheduler was written): the
+ * worker runs it without reading the store while `rev` is still the job's current one (JobChangeFeed).
+ */
 export interface ScheduledRunData {
   job_id: string;
+  job?: JobSummary;
+  rev?: number;
 }
 
+/** A run-now or a retry of an execution recorded as waiting: what its worker needs to claim and run it. */
 export interface RecordedRunData {
   job_id: string;
   execution_id: string;
+  /** The attempt it runs (1 for a run-now). */
+  attempt: number;
+  scheduled_time: number;
+  /** The job as the execution recorded it. */
+  job: JobSummary;
 }
 
-export interface BackfillRunData {
-  job_id: string;
+export interface BackfillRunData extends ScheduledRunData {
   /** The skipped fire time, in ms. */
   fire_ms: number;
 }

@@ -21,6 +21,8 @@ export interface RunTiming {
 export interface RunMetricsSnapshot {
   /** Ended runs by state and job class. */
   executions: Array<{ state: string; job_class: string; count: number }>;
+  /** Commands the fleet sent the store, by command and collection. */
+  store_commands: Array<{ command: string; collection: string; count: number }>;
   lateness: HistogramSnapshot;
   duration: HistogramSnapshot;
 }
@@ -68,14 +70,28 @@ export class RunMetrics {
       .hincrby(this.key(name), 'count', 1);
   }
 
+  /** Adds a process's store commands since it last added them (see CommandTally). */
+  async addStoreCommands(counts: ReadonlyArray<readonly [string, string, number]>): Promise<void> {
+    if (counts.length === 0) return;
+    let batch = this.redis.multi();
+    for (const [command, collection, count] of counts) {
+      batch = batch.hincrby(this.key('store_commands'), `${command}\t${collection}`, count);
+    }
+    await batch.exec();
+  }
+
   async snapshot(): Promise<RunMetricsSnapshot> {
-    const [executions, lateness, duration] = await Promise.all(
-      ['executions', 'lateness', 'duration'].map((name) => this.redis.hgetall(this.key(name))),
+    const [executions, lateness, duration, storeCommands] = await Promise.all(
+      ['executions', 'lateness', 'duration', 'store_commands'].map((name) => this.redis.hgetall(this.key(name))),
     );
     return {
       executions: Object.entries(executions ?? {}).map(([field, count]) => {
         const [state = '', job_class = ''] = field.split('\t');
         return { state, job_class, count: Number(count) };
+      }),
+      store_commands: Object.entries(storeCommands ?? {}).map(([field, count]) => {
+        const [command = '', collection = ''] = field.split('\t');
+        return { command, collection, count: Number(count) };
       }),
       lateness: histogram(lateness ?? {}, LATENESS_BUCKETS),
       duration: histogram(duration ?? {}, DURATION_BUCKETS),

@@ -22,18 +22,13 @@ export function createRunQueue(connection: RedisClient, prefix: string): Queue {
 }
 
 /**
- * Queues the run of an execution recorded as `scheduled`: a run-now (retryNumber 0) or the n-th re-run of a
- * failed fire, after `delayMs`. The entry's id comes from the execution, so queueing twice queues once.
+ * Queues the run of an execution recorded as waiting: a run-now (attempt 1) or a later attempt of a failed
+ * fire, due after `delayMs`. The entry's id comes from the execution and attempt, so queueing twice queues once.
  */
-export async function enqueueRecordedRun(
-  queue: Queue,
-  data: RecordedRunData,
-  retryNumber = 0,
-  delayMs = 0,
-): Promise<void> {
-  await queue.add(retryNumber === 0 ? MANUAL_RUN : RETRY_RUN, data, {
-    jobId: recordedRunIdFor(data.execution_id, retryNumber),
-    delay: delayMs,
+export async function enqueueRecordedRun(queue: Queue, data: RecordedRunData, delayMs = 0): Promise<void> {
+  await queue.add(data.attempt <= 1 ? MANUAL_RUN : RETRY_RUN, data, {
+    jobId: recordedRunIdFor(data.execution_id, data.attempt),
+    delay: Math.max(0, delayMs),
     removeOnComplete: true,
     removeOnFail: 1000,
   });

@@ -1,4 +1,4 @@
-import { type JobDefinition, schedulePattern } from '@tickwork/domain';
+import { jobSummary, type StoredJob, schedulePattern } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
 import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
 import type { RedisClient } from './redis-connection.js';
@@ -31,12 +31,12 @@ export class SchedulerMirror {
     return (await this.redis.exists(this.markKey)) === 1;
   }
 
-  async upsert(job: JobDefinition): Promise<void> {
+  async upsert(job: StoredJob): Promise<void> {
     if (job.paused) {
       await this.remove(job.job_id);
       return;
     }
-    const data: ScheduledRunData = { job_id: job.job_id };
+    const data: ScheduledRunData = { job_id: job.job_id, job: jobSummary(job), rev: job.revision };
     await this.queue.upsertJobScheduler(
       schedulerIdFor(job.job_id),
       { pattern: schedulePattern(job), tz: job.timezone },
@@ -54,11 +54,11 @@ export class SchedulerMirror {
    * waiting in the queue replaces that fire with the next one (a lost fire). Returns how many were in fact
    * unchanged.
    */
-  private async upsertChanged(jobs: readonly JobDefinition[]): Promise<number> {
+  private async upsertChanged(jobs: readonly StoredJob[]): Promise<number> {
     const upserted = await Promise.all(
       jobs.map(async (job) => {
         const now = await this.queue.getJobScheduler(schedulerIdFor(job.job_id));
-        if (now && (now.pattern ?? null) === schedulePattern(job) && (now.tz ?? null) === job.timezone) return 0;
+        if (now && sameScheduler(describe(now), job)) return 0;
         await this.upsert(job);
         return 1;
       }),
@@ -67,14 +67,12 @@ export class SchedulerMirror {
   }
 
   /** Each scheduler's schedule, keyed by id: read a page at a time, keeping only what the comparison needs. */
-  private async existingSchedulers(): Promise<Map<string, { pattern: string | null; tz: string | null }>> {
-    const existing = new Map<string, { pattern: string | null; tz: string | null }>();
+  private async existingSchedulers(): Promise<Map<string, SchedulerShape>> {
+    const existing = new Map<string, SchedulerShape>();
     const page = 1000;
     for (let start = 0; ; start += page) {
       const schedulers = await this.queue.getJobSchedulers(start, start + page - 1, true);
-      for (const scheduler of schedulers) {
-        existing.set(scheduler.key, { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null });
-      }
+      for (const scheduler of schedulers) existing.set(scheduler.key, describe(scheduler));
       if (schedulers.length < page) return existing;
     }
   }
@@ -85,7 +83,7 @@ export class SchedulerMirror {
    * boot-time upsert storms that have stalled BullMQ schedulers. Returns null when another holds the lock.
    */
   async reconcile(
-    activeJobs: AsyncIterable<JobDefinition> | Iterable<JobDefinition>,
+    activeJobs: AsyncIterable<StoredJob> | Iterable<StoredJob>,
     lockMs = 30_000,
   ): Promise<ReconcileReport | null> {
     return withRedisLock(this.redis, `${this.prefix}:reconcile-lock`, lockMs, async () => {
@@ -93,14 +91,14 @@ export class SchedulerMirror {
       const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0 };
       const wanted = new Set<string>();
       // Written a few at a time, so their round trips overlap, while the jobs stream in.
-      let changed: JobDefinition[] = [];
+      let changed: StoredJob[] = [];
       let seen = 0;
       for await (const job of activeJobs) {
         seen++;
         const id = schedulerIdFor(job.job_id);
         wanted.add(id);
         const have = existing.get(id);
-        if (have && have.pattern === schedulePattern(job) && have.tz === job.timezone) {
+        if (have && sameScheduler(have, job)) {
           report.unchanged++;
           continue;
         }
@@ -123,6 +121,26 @@ export class SchedulerMirror {
       return report;
     });
   }
+}
+
+/** What the comparison with a job needs of a scheduler: its schedule, and the revision its fires carry. */
+interface SchedulerShape {
+  pattern: string | null;
+  tz: string | null;
+  rev: number | null;
+}
+
+function describe(scheduler: {
+  pattern?: string | null;
+  tz?: string | null;
+  template?: { data?: unknown };
+}): SchedulerShape {
+  const rev = (scheduler.template?.data as ScheduledRunData | undefined)?.rev;
+  return { pattern: scheduler.pattern ?? null, tz: scheduler.tz ?? null, rev: typeof rev === 'number' ? rev : null };
+}
+
+function sameScheduler(have: SchedulerShape, job: StoredJob): boolean {
+  return have.pattern === schedulePattern(job) && have.tz === job.timezone && have.rev === job.revision;
 }
 
 /** How many scheduler writes a reconcile keeps in flight. */

@@ -1,12 +1,14 @@
+export * from './batched-inserts.js';
+export * from './command-tally.js';
 export type { ApiTokenDocument } from './models/api-token-model.js';
 export type { AuditLogDocument } from './models/audit-log-model.js';
-export type { ExecutionDocument, ExecutionJobSnapshot } from './models/execution-model.js';
 export type { JobDocument } from './models/job-model.js';
 export type { UserDocument } from './models/user-model.js';
 export * from './repositories/api-token-repository.js';
 export * from './repositories/audit-log-repository.js';
-export * from './repositories/execution-repository.js';
 export * from './repositories/job-repository.js';
 export * from './repositories/keyset-page.js';
+export * from './repositories/ledger-repository.js';
+export * from './repositories/meta-repository.js';
 export * from './repositories/user-repository.js';
-export { Store } from './store.js';
+export { LEDGER_COLLECTION, Store, type StoreOptions } from './store.js';

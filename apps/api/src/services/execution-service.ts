@@ -1,11 +1,9 @@
-import { AuditEvent, ExecutionState, OUTPUT_CUT_NOTE, outputFrom } from '@tickwork/domain';
-import type { RedisClient, RunControlChannel, RunOutputStream } from '@tickwork/queue';
+import { AuditEvent, type Execution, isLiveState, OUTPUT_CUT_NOTE, outputFrom } from '@tickwork/domain';
+import { ExecutionStateError, type RunLedger } from '@tickwork/ledger';
+import type { RunOutputStream } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
 import { ApiError } from '../errors/api-error.js';
 import { assertId } from './job-service.js';
-
-/** States in which a run may still produce output. */
-const LIVE_STATES: readonly string[] = [ExecutionState.scheduled, ExecutionState.running, ExecutionState.stopping];
 
 export interface RunOutputPage {
   output: string;
@@ -14,25 +12,29 @@ export interface RunOutputPage {
   running: boolean;
 }
 
-/** What the API does to executions themselves: stop a run, wherever in the fleet it is; read its output. */
+/** What the API does to executions themselves: read one, stop a run wherever in the fleet it is, read its output. */
 export class ExecutionService {
   constructor(
     private readonly store: Store,
-    private readonly redis: RedisClient,
-    private readonly runControl: RunControlChannel,
+    private readonly ledger: RunLedger,
     private readonly outputs: RunOutputStream,
   ) {}
+
+  async get(executionId: string): Promise<Execution> {
+    assertId(executionId, 'execution_id');
+    const execution = await this.ledger.get(executionId);
+    if (!execution) throw ApiError.badRequest(`Execution not found: ${executionId}`);
+    return execution;
+  }
 
   /**
    * A run's output from byte `offset`: streamed from Redis while it runs, from the record once it ended.
    * A run whose worker died before its final write has only the streamed copy, which is read then too.
    */
   async output(executionId: string, offset: number): Promise<RunOutputPage> {
-    assertId(executionId, 'execution_id');
-    const execution = await this.store.executions.get(executionId);
-    if (!execution) throw ApiError.badRequest(`Execution not found: ${executionId}`);
-    const running = LIVE_STATES.includes(execution.state);
-    const stored = execution.output ?? '';
+    const execution = await this.get(executionId);
+    const running = isLiveState(execution.state);
+    const stored = execution.output;
     if (!running && stored !== '') {
       return { ...outputFrom(stored, offset), truncated: stored.endsWith(OUTPUT_CUT_NOTE), running };
     }
@@ -41,23 +43,20 @@ export class ExecutionService {
   }
 
   /**
-   * Marks the run `stopping` and tells every worker; the one running it aborts it and records `stopped`.
-   * A run whose worker is gone is closed out by the lease reaper instead.
+   * Asks the run to stop (the ledger records the request and tells every worker); the worker running it
+   * kills it and records `stopped`. A run whose worker is gone is closed out as stopped by the reaper.
    */
   async stop(executionId: string, user: string): Promise<void> {
     assertId(executionId, 'execution_id');
-    const execution = await this.store.executions.get(executionId);
-    if (!execution) throw ApiError.badRequest(`Execution not found: ${executionId}`);
-    const marked = await this.store.executions.transition(executionId, [ExecutionState.running], {
-      state: ExecutionState.stopping,
-    });
-    if (!marked) {
-      const now = (await this.store.executions.get(executionId))?.state ?? execution.state;
-      throw ApiError.badRequest(`Execution is not running: ${executionId} is ${now}`);
+    let execution: Execution;
+    try {
+      execution = await this.ledger.requestStop(executionId, user);
+    } catch (err) {
+      if (err instanceof ExecutionStateError) throw ApiError.badRequest(err.message);
+      throw err;
     }
-    await this.runControl.requestStop(this.redis, executionId);
     await this.store.auditLogs.add({
-      job_id: execution.job_id,
+      job_id: execution.job.job_id,
       job_name: execution.job.name,
       event: AuditEvent.stopped,
       user,

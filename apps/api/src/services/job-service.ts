@@ -1,54 +1,70 @@
 import {
   AuditEvent,
   describeChanges,
-  ExecutionState,
   hasCronFields,
   isId,
   JOB_CRON_FIELDS,
   type JobChanges,
   type JobDefinition,
+  jobSummary,
   type NewJob,
-  newId,
   newJobDefinition,
   normalizeSchedule,
+  type StoredJob,
 } from '@tickwork/domain';
-import { enqueueRecordedRun, type SchedulerMirror } from '@tickwork/queue';
+import type { RunLedger } from '@tickwork/ledger';
+import { type JobChangeFeed, type SchedulerMirror, withDeadline } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
-import type { Queue } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { jobView } from '../views/job-view.js';
+import type { JobCatalog } from './job-catalog.js';
 
 export function assertId(value: string, name: 'job_id' | 'execution_id'): void {
   if (!isId(value))
     throw ApiError.badRequest(`Invalid ${name}: ${JSON.stringify(value)} is not 32 lowercase hex digits`);
 }
 
+/** How long a change waits for Redis to hear of it before the request gives up (503). */
+const REDIS_DEADLINE_MS = 3000;
+
+export interface JobServiceParts {
+  store: Store;
+  mirror: SchedulerMirror;
+  changes: JobChangeFeed;
+  catalog: JobCatalog;
+  ledger: RunLedger;
+  defaultTimeZone: string;
+  log: FastifyBaseLogger;
+}
+
 /**
- * Every change to a job, in one place: MongoDB first (the source of truth), then the BullMQ scheduler
- * mirror, then the audit log. A mirror write that fails is logged and left to the reconciler, which
- * rebuilds schedulers from MongoDB; the client's change is already safe.
+ * Every change to a job, in one place, in this order:
+ * 1. the job's revision in Redis is invalidated, so no fire queued with the old definition runs it after
+ *    this request answers (if Redis cannot be told, nothing is changed and the request answers 503);
+ * 2. MongoDB, the source of truth;
+ * 3. the change is announced to every API process's job catalog, and the BullMQ scheduler mirror is
+ *    written (a mirror write that fails is logged and left to the reconciler: the change is safe);
+ * 4. the audit log.
  */
 export class JobService {
-  constructor(
-    private readonly store: Store,
-    private readonly mirror: SchedulerMirror,
-    private readonly runQueue: Queue,
-    private readonly defaultTimeZone: string,
-    private readonly log: FastifyBaseLogger,
-  ) {}
+  constructor(private readonly parts: JobServiceParts) {}
 
-  async get(jobId: string): Promise<JobDefinition> {
+  /** The job as it is now: from the catalog when it can vouch for it, else from the store. */
+  async get(jobId: string): Promise<StoredJob> {
     assertId(jobId, 'job_id');
-    const job = await this.store.jobs.get(jobId);
+    const { catalog, store } = this.parts;
+    const job = (await catalog.fresh().catch(() => false)) ? catalog.get(jobId) : await store.jobs.get(jobId);
     if (!job) throw ApiError.badRequest(`Job not found: ${jobId}`);
     return job;
   }
 
   async create(input: NewJob, user: string): Promise<string> {
-    const job = newJobDefinition(input, this.defaultTimeZone);
-    await this.store.jobs.insert(job);
-    await this.mirrorUpsert(job);
+    const job = newJobDefinition(input, this.parts.defaultTimeZone);
+    const at = Date.now();
+    await this.invalidate(job.job_id, at);
+    const stored = await this.parts.store.jobs.insert(job, at);
+    await this.announce(stored);
     await this.audit(job, AuditEvent.added, user, '');
     return job.job_id;
   }
@@ -73,57 +89,67 @@ export class JobService {
         changes.notify_webhook_url === undefined ? before.notify_webhook_url : changes.notify_webhook_url,
       notify_slack_url: changes.notify_slack_url === undefined ? before.notify_slack_url : changes.notify_slack_url,
     };
-    if (!(await this.store.jobs.replace(after))) throw ApiError.badRequest(`Job not found: ${jobId}`);
-    await this.mirrorUpsert(after);
+    const at = nextRevision(before);
+    await this.invalidate(jobId, at);
+    if (!(await this.parts.store.jobs.replace(after, at))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    await this.announce({ ...after, created_time: before.created_time, revision: at });
     await this.audit(after, AuditEvent.modified, user, describeChanges(before, after));
   }
 
   async delete(jobId: string, user: string): Promise<void> {
     const job = await this.get(jobId);
-    if (!(await this.store.jobs.delete(jobId))) throw ApiError.badRequest(`Job not found: ${jobId}`);
-    await this.mirrorRemove(jobId);
+    await this.invalidate(jobId, null);
+    if (!(await this.parts.store.jobs.delete(jobId))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+    await this.announce(null, jobId);
     const { next_run_time: _, ...oldJob } = jobView(job);
     await this.audit(job, AuditEvent.deleted, user, JSON.stringify(oldJob));
   }
 
   async setPaused(jobId: string, paused: boolean, user: string): Promise<void> {
     const job = await this.get(jobId);
-    if (!(await this.store.jobs.setPaused(jobId, paused))) throw ApiError.badRequest(`Job not found: ${jobId}`);
-    if (paused) await this.mirrorRemove(jobId);
-    else await this.mirrorUpsert({ ...job, paused: false });
+    const at = nextRevision(job);
+    await this.invalidate(jobId, at);
+    if (!(await this.parts.store.jobs.setPaused(jobId, paused, at)))
+      throw ApiError.badRequest(`Job not found: ${jobId}`);
+    await this.announce({ ...job, paused, revision: at });
     await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, user, '');
   }
 
-  /** Run now: the execution is recorded before it is queued, so its id is real whatever happens next. */
+  /** Run now: the execution is recorded (by the ledger) before it is queued, so its id is real whatever happens. */
   async runNow(jobId: string, user: string): Promise<string> {
     const job = await this.get(jobId);
-    const executionId = newId();
-    await this.store.executions.insertOnce({
-      execution_id: executionId,
-      job,
-      fire_key: `manual@${executionId}`,
-      scheduled_time: new Date(),
-      state: ExecutionState.scheduled,
-      run_after: new Date(),
-    });
-    await enqueueRecordedRun(this.runQueue, { job_id: jobId, execution_id: executionId });
+    const executionId = await this.parts.ledger.queueRunNow(jobSummary(job));
     await this.audit(job, AuditEvent.customRun, user, executionId);
     return executionId;
   }
 
+  private async invalidate(jobId: string, revision: number | null): Promise<void> {
+    await withDeadline(this.parts.changes.invalidate(jobId, revision), REDIS_DEADLINE_MS, 'invalidating the job');
+  }
+
+  /**
+   * The change, stored, reaches this process's catalog at once, the others through the feed, and the
+   * scheduler mirror. Redis going away now costs the others a moment's staleness (the feed catches up when
+   * it is back), never the change itself.
+   */
+  private async announce(job: StoredJob | null, jobId = job?.job_id ?? ''): Promise<void> {
+    const { catalog, changes, mirror, log } = this.parts;
+    catalog.apply(jobId, job);
+    await withDeadline(changes.announce(jobId), REDIS_DEADLINE_MS, 'announcing the change').catch((err) =>
+      log.warn({ err, job_id: jobId }, 'announcing a job change failed; other API processes catch up later'),
+    );
+    const write = job && !job.paused ? mirror.upsert(job) : mirror.remove(jobId);
+    await withDeadline(write, REDIS_DEADLINE_MS, 'writing the scheduler').catch((err) =>
+      log.error({ err, job_id: jobId }, 'scheduler write failed; the reconciler will repair it'),
+    );
+  }
+
   private async audit(job: JobDefinition, event: AuditEvent, user: string, description: string): Promise<void> {
-    await this.store.auditLogs.add({ job_id: job.job_id, job_name: job.name, event, user, description });
+    await this.parts.store.auditLogs.add({ job_id: job.job_id, job_name: job.name, event, user, description });
   }
+}
 
-  private async mirrorUpsert(job: JobDefinition): Promise<void> {
-    await this.mirror.upsert(job).catch((err) => {
-      this.log.error({ err, job_id: job.job_id }, 'scheduler upsert failed; the reconciler will repair it');
-    });
-  }
-
-  private async mirrorRemove(jobId: string): Promise<void> {
-    await this.mirror.remove(jobId).catch((err) => {
-      this.log.error({ err, job_id: jobId }, 'scheduler removal failed; the reconciler will repair it');
-    });
-  }
+/** A revision newer than the job's current one, even if the clock did not move (two changes in a millisecond). */
+function nextRevision(job: StoredJob): number {
+  return Math.max(Date.now(), job.revision + 1);
 }

@@ -31,17 +31,11 @@ export interface JobClass {
   example_arguments: string;
 }
 
-export const STATES = [
-  'scheduled',
-  'running',
-  'stopping',
-  'succeeded',
-  'failed',
-  'stopped',
-  'timeout',
-  'scheduled error',
-] as const;
-export type State = (typeof STATES)[number];
+// The states, and which of them are live, exist once: in the domain package, which the UI bundles as is.
+import type { ExecutionState } from '@tickwork/domain/execution-state';
+
+export { EXECUTION_STATES as STATES, LIVE_STATES } from '@tickwork/domain/execution-state';
+export type State = ExecutionState;
 
 export interface Attempt {
   state: string;
@@ -93,5 +87,3 @@ export interface Worker {
   job_classes: JobClass[];
   last_heartbeat: string;
 }
-
-export const LIVE_STATES: readonly State[] = ['scheduled', 'running', 'stopping'];

@@ -1,4 +1,13 @@
-import { AuditEvent, ExecutionState, newId } from '@tickwork/domain';
+import {
+  AuditEvent,
+  ExecutionEvent,
+  ExecutionState,
+  foldExecution,
+  jobSummary,
+  newId,
+  recordedEntry,
+  stepEntry,
+} from '@tickwork/domain';
 import { Store } from '@tickwork/store';
 import { type BenchStack, say } from '../bench-stack.js';
 import { withScope } from '../scope.js';
@@ -10,13 +19,15 @@ export interface StoreLimitRow {
   /** Executions already stored when measured: the server's cost per query may grow with it. */
   stored: number;
   /** Each step alone, in operations per second. */
+  /** Executions recorded (a run-now's first entry). */
   inserts_per_sec: number;
+  /** One execution read by id (its entries, folded). */
   reads_per_sec: number;
+  /** Fenced transitions by id: a claim, its slot refused to any other writer. */
   updates_per_sec: number;
   /**
-   * A run-now's whole MongoDB pattern (API: read job, insert execution, insert audit; worker: read
-   * execution, update to running, update to succeeded) and nothing else: the most executions per second
-   * this server allows Tickwork, whatever the rest does.
+   * A run-now's whole store pattern through the ledger (API: record it, audit it; worker: claim it, end it)
+   * and nothing else: the most executions per second this server allows Tickwork, whatever the rest does.
    */
   executions_per_sec: number;
 }
@@ -42,33 +53,45 @@ export async function storeLimit(
     const environment = stack.environment(scope);
     const store = await Store.open(environment.env.MONGODB_URL as string);
     scope.teardown(() => store.close());
-    const job = benchJob('store limit', NOOP_JOB, { second: '0' });
-    await store.jobs.insert(job);
+    const job = jobSummary(benchJob('store limit', NOOP_JOB, { second: '0' }));
     const rows: StoreLimitRow[] = [];
     let stored = 0;
-    const recordOf = (id: string) => ({
-      execution_id: id,
-      job,
-      fire_key: `manual@${id}`,
-      scheduled_time: new Date(),
-      state: ExecutionState.scheduled,
-      run_after: new Date(),
-    });
+    const holder = { holder: 'bench', hostname: 'bench', pid: 1, task_id: '' };
+    const record = (id: string) =>
+      recordedEntry(
+        { execution_id: id, job, scheduled_time: Date.now(), state: ExecutionState.scheduled, run_after: Date.now() },
+        Date.now(),
+        newId(),
+      );
+    const step = (
+      id: string,
+      from: ExecutionState,
+      event: typeof ExecutionEvent.claimed | typeof ExecutionEvent.ended,
+      to: ExecutionState,
+    ) =>
+      stepEntry(
+        { execution_id: id, scheduled_time: Date.now(), attempt: 1, state: from },
+        event,
+        to,
+        event === ExecutionEvent.claimed ? holder : { result: 'null', output: '' },
+        Date.now(),
+        newId(),
+      );
     /** Calls `step` from `parallel` callers until the step's time is up; its rate. */
-    const rate = async (step: (i: number) => Promise<unknown>) => {
+    const rate = async (work: (i: number) => Promise<unknown>) => {
       const started = Date.now();
       const until = started + secondsPerStep * 1000;
       let done = 0;
       await Promise.all(
         Array.from({ length: parallel }, async () => {
-          while (Date.now() < until) await step(done++);
+          while (Date.now() < until) await work(done++);
         }),
       );
       return perSecond(done, Date.now() - started);
     };
     for (const size of sizes) {
       if (size > stored) {
-        // A job of their own each time: fire keys (job and time) stay unique.
+        // A job of their own each time: fire ids (job and time) stay unique.
         const history = benchJob(`history to ${size}`, NOOP_JOB, { second: '0' });
         await seedExecutions(
           store,
@@ -82,21 +105,21 @@ export async function storeLimit(
       const ids: string[] = [];
       const insertsPerSec = await rate(async () => {
         const id = newId();
-        await store.executions.insertOnce(recordOf(id));
+        await store.ledger.append(record(id));
         ids.push(id);
       });
-      const readsPerSec = await rate((i) => store.executions.get(ids[i % ids.length] as string));
-      const updatesPerSec = await rate((i) =>
-        store.executions.transition(ids[i % ids.length] as string, [ExecutionState.scheduled, ExecutionState.running], {
-          state: ExecutionState.running,
-        }),
+      const readsPerSec = await rate(async (i) =>
+        foldExecution(await store.ledger.entriesOf(ids[i % ids.length] as string)),
       );
+      let claimed = 0;
+      const updatesPerSec = await rate(async () => {
+        const id = ids[claimed++ % ids.length] as string;
+        await store.ledger.append(step(id, ExecutionState.scheduled, ExecutionEvent.claimed, ExecutionState.running));
+      });
       const executionsPerSec = await rate(async () => {
         const id = newId();
         ids.push(id);
-        const definition = await store.jobs.get(job.job_id);
-        if (!definition) throw new Error('job gone');
-        await store.executions.insertOnce(recordOf(id));
+        await store.ledger.append(record(id));
         await store.auditLogs.add({
           job_id: job.job_id,
           job_name: job.name,
@@ -104,20 +127,8 @@ export async function storeLimit(
           user: 'bench',
           description: id,
         });
-        await store.executions.get(id);
-        const token = newId();
-        await store.executions.transition(id, [ExecutionState.scheduled], {
-          state: ExecutionState.running,
-          attempt: token,
-          lease_until: new Date(Date.now() + 30_000),
-          started_time: new Date(),
-        });
-        await store.executions.transition(
-          id,
-          [ExecutionState.running],
-          { state: ExecutionState.succeeded, result: 'null', output: '', lease_until: null },
-          token,
-        );
+        await store.ledger.append(step(id, ExecutionState.scheduled, ExecutionEvent.claimed, ExecutionState.running));
+        await store.ledger.append(step(id, ExecutionState.running, ExecutionEvent.ended, ExecutionState.succeeded));
       });
       stored += ids.length;
       const row = {

@@ -9,6 +9,9 @@ export interface AuditLogDocument {
   user: string;
   description: string;
   created_time: Date;
+  /** The 10-minute bucket and the day of created_time: ranges are looked up by these (see time-buckets). */
+  bucket?: number;
+  day?: number;
 }
 
 const auditLogSchema = new Schema<AuditLogDocument>(
@@ -20,11 +23,15 @@ const auditLogSchema = new Schema<AuditLogDocument>(
     user: { type: String, default: '' },
     description: { type: String, default: '' },
     created_time: { type: Date, required: true },
+    bucket: { type: Number },
+    day: { type: Number },
   },
   { collection: 'audit_logs', versionKey: false, minimize: false },
 );
-// The log's keyset order (newest first, then _id): MongoDB serves its time range and its sort from it.
-auditLogSchema.index({ created_time: -1, _id: 1 });
+// Ranges are read bucket by bucket (equality look-ups, which FerretDB's backend can serve too), retention
+// deletes by day.
+auditLogSchema.index({ bucket: 1 });
+auditLogSchema.index({ day: 1 });
 
 export function auditLogModel(connection: Connection): Model<AuditLogDocument> {
   return connection.model<AuditLogDocument>('AuditLog', auditLogSchema);

@@ -5,7 +5,9 @@ export interface JobDocument {
   _id: string;
   name: string;
   job_class_string: string;
-  pub_args: unknown[];
+  /** The job's arguments as one JSON string; jobs stored before it existed hold `pub_args`. */
+  pub_args_json?: string;
+  pub_args?: unknown[];
   month: string;
   day: string;
   week: string;
@@ -31,7 +33,8 @@ const jobSchema = new Schema<JobDocument>(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     job_class_string: { type: String, required: true },
-    pub_args: { type: [Schema.Types.Mixed], default: [] },
+    pub_args_json: { type: String },
+    pub_args: { type: [Schema.Types.Mixed], default: undefined },
     month: { type: String, required: true },
     day: { type: String, required: true },
     week: { type: String, required: true },

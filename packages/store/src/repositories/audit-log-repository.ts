@@ -1,7 +1,8 @@
-import { type AuditEvent, newId } from '@tickwork/domain';
+import { type AuditEvent, bucketOf, bucketsCovering, dayOf, newId } from '@tickwork/domain';
 import type { Model } from 'mongoose';
+import { BatchedInserts, type BatchOptions } from '../batched-inserts.js';
 import type { AuditLogDocument } from '../models/audit-log-model.js';
-import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
+import type { Page, PageMark } from './keyset-page.js';
 
 export interface AuditEntry {
   job_id: string;
@@ -11,32 +12,72 @@ export interface AuditEntry {
   description: string;
 }
 
+/** Newest first, ties by id: the order the log is listed and paged in. */
+function newestFirst(a: AuditLogDocument, b: AuditLogDocument): number {
+  return b.created_time.getTime() - a.created_time.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+}
+
+function isAfter(doc: AuditLogDocument, mark: PageMark): boolean {
+  const t = doc.created_time.getTime();
+  return t < mark.time.getTime() || (t === mark.time.getTime() && doc._id > mark.id);
+}
+
 export class AuditLogRepository {
-  constructor(private readonly model: Model<AuditLogDocument>) {}
+  private readonly inserts: BatchedInserts;
 
-  async add(entry: AuditEntry): Promise<void> {
-    await this.model.create({ _id: newId(), ...entry, created_time: new Date() });
+  constructor(
+    private readonly model: Model<AuditLogDocument>,
+    batch: BatchOptions,
+  ) {
+    this.inserts = new BatchedInserts(model.collection, batch);
   }
 
-  /** Deletes up to `limit` entries created before `before`; returns how many. */
-  async deleteCreatedBefore(before: Date, limit: number): Promise<number> {
-    const filter = { created_time: { $lt: before } };
-    const ids = (await this.model.find(filter, { _id: 1 }).limit(limit).lean<Array<{ _id: string }>>()).map(
-      (doc) => doc._id,
-    );
-    if (ids.length === 0) return 0;
-    const result = await this.model.deleteMany({ ...filter, _id: { $in: ids } });
-    return result.deletedCount;
+  /** Filed under the 10-minute bucket and the day of its time, which is how ranges find it. */
+  async add(entry: AuditEntry, now = Date.now()): Promise<void> {
+    await this.inserts.insert({
+      _id: newId(),
+      ...entry,
+      created_time: new Date(now),
+      bucket: bucketOf(now),
+      day: dayOf(now),
+    });
   }
 
-  /** Entries created in [start, end], newest first. */
+  /** Deletes every entry filed under `day` (retention); returns how many. */
+  async deleteDay(day: number): Promise<number> {
+    return (await this.model.deleteMany({ day })).deletedCount;
+  }
+
+  /** The oldest day holding an entry (a whole-collection read: retention asks it once, then keeps count). */
+  async oldestDay(): Promise<number | null> {
+    const doc = await this.model
+      .findOne({ day: { $exists: true } }, { day: 1 })
+      .sort({ day: 1 })
+      .lean<{ day?: number }>();
+    return doc?.day ?? null;
+  }
+
+  /**
+   * Entries created in [start, end], newest first: the buckets covering the range are read newest first
+   * until the page is full, so a page costs what its buckets hold, not what the log holds.
+   */
   async listCreatedBetween(start: Date, end: Date, limit: number, after?: PageMark): Promise<Page<AuditLogDocument>> {
-    const page = keysetQuery('created_time', true, after);
-    const docs = await this.model
-      .find({ created_time: { $gte: start, $lte: end }, ...page.filter })
-      .sort(page.sort)
-      .limit(limit + 1)
-      .lean<AuditLogDocument[]>();
-    return toPage(docs, limit, (doc) => doc.created_time);
+    const from = start.getTime();
+    const to = Math.min(end.getTime(), after ? after.time.getTime() : Number.POSITIVE_INFINITY);
+    const found: AuditLogDocument[] = [];
+    for (const key of bucketsCovering(from, to).reverse()) {
+      const docs = await this.model.find(key, { bucket: 0, day: 0 }).lean<AuditLogDocument[]>();
+      for (const doc of docs) {
+        const t = doc.created_time.getTime();
+        if (t >= from && t <= end.getTime() && (!after || isAfter(doc, after))) found.push(doc);
+      }
+      // A bucket holds whole instants: once it is read, everything newer than what is left to read is in hand.
+      if (found.length > limit) break;
+    }
+    found.sort(newestFirst);
+    if (found.length <= limit) return { items: found, next: null };
+    const items = found.slice(0, limit);
+    const last = items[items.length - 1] as AuditLogDocument;
+    return { items, next: { time: last.created_time, id: last._id } };
   }
 }

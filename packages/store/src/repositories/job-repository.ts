@@ -1,28 +1,46 @@
-import { type JobDefinition, jobSummary } from '@tickwork/domain';
+import { type JobDefinition, jobSummary, type StoredJob } from '@tickwork/domain';
 import type { Model } from 'mongoose';
 import type { JobDocument } from '../models/job-model.js';
 import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
 
-function toDefinition(doc: JobDocument): JobDefinition {
-  return { ...jobSummary({ ...doc, job_id: doc._id, pub_args: doc.pub_args ?? [] }), paused: doc.paused };
+function toStoredJob(doc: JobDocument): StoredJob {
+  // pub_args are kept as one JSON string (any JSON, stored faithfully); jobs written before that hold an array.
+  const pubArgs = doc.pub_args_json !== undefined ? (JSON.parse(doc.pub_args_json) as unknown[]) : (doc.pub_args ?? []);
+  return {
+    ...jobSummary({ ...doc, job_id: doc._id, pub_args: pubArgs }),
+    paused: doc.paused,
+    created_time: new Date(doc.created_time).getTime(),
+    revision: new Date(doc.updated_time).getTime(),
+  };
+}
+
+function toFields(job: JobDefinition) {
+  const { job_id: _, pub_args, ...rest } = job;
+  return { ...rest, pub_args_json: JSON.stringify(pub_args) };
 }
 
 export class JobRepository {
   constructor(private readonly model: Model<JobDocument>) {}
 
-  async insert(job: JobDefinition): Promise<void> {
-    const now = new Date();
-    const { job_id, ...rest } = job;
-    await this.model.create({ _id: job_id, ...rest, created_time: now, updated_time: now });
+  /** Stores a new job at revision `at`. */
+  async insert(job: JobDefinition, at: number): Promise<StoredJob> {
+    const now = new Date(at);
+    await this.model.collection.insertOne({
+      _id: job.job_id as never,
+      ...toFields(job),
+      created_time: now,
+      updated_time: now,
+    });
+    return { ...job, created_time: at, revision: at };
   }
 
-  async get(jobId: string): Promise<JobDefinition | null> {
+  async get(jobId: string): Promise<StoredJob | null> {
     const doc = await this.model.findById(jobId).lean<JobDocument>();
-    return doc ? toDefinition(doc) : null;
+    return doc ? toStoredJob(doc) : null;
   }
 
   /** Jobs in the order they were added, a page at a time. */
-  async list(limit: number, after?: PageMark): Promise<Page<JobDefinition>> {
+  async list(limit: number, after?: PageMark): Promise<Page<StoredJob>> {
     const page = keysetQuery('created_time', false, after);
     const docs = await this.model
       .find(page.filter)
@@ -30,13 +48,13 @@ export class JobRepository {
       .limit(limit + 1)
       .lean<JobDocument[]>();
     const { items, next } = toPage(docs, limit, (doc) => doc.created_time);
-    return { items: items.map(toDefinition), next };
+    return { items: items.map(toStoredJob), next };
   }
 
-  /** Every active job, read a batch at a time: 100,000 of them never sit in memory at once. */
-  async *streamActive(): AsyncGenerator<JobDefinition> {
-    for await (const doc of this.model.find({ paused: false }).lean<JobDocument>().cursor({ batchSize: 1000 })) {
-      yield toDefinition(doc as JobDocument);
+  /** Every job, read a batch at a time: 100,000 of them never sit in memory at once. */
+  async *stream(filter: { paused?: boolean } = {}): AsyncGenerator<StoredJob> {
+    for await (const doc of this.model.find(filter).lean<JobDocument>().cursor({ batchSize: 1000 })) {
+      yield toStoredJob(doc as JobDocument);
     }
   }
 
@@ -44,15 +62,17 @@ export class JobRepository {
     return this.model.countDocuments();
   }
 
-  /** Replaces the stored definition; false when the job is gone. */
-  async replace(job: JobDefinition): Promise<boolean> {
-    const { job_id, ...rest } = job;
-    const result = await this.model.updateOne({ _id: job_id }, { $set: { ...rest, updated_time: new Date() } });
+  /** Replaces the stored definition, at revision `at`; false when the job is gone. */
+  async replace(job: JobDefinition, at: number): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: job.job_id as never },
+      { $set: { ...toFields(job), updated_time: new Date(at) }, $unset: { pub_args: '' } },
+    );
     return result.matchedCount === 1;
   }
 
-  async setPaused(jobId: string, paused: boolean): Promise<boolean> {
-    const result = await this.model.updateOne({ _id: jobId }, { $set: { paused, updated_time: new Date() } });
+  async setPaused(jobId: string, paused: boolean, at: number): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: jobId }, { $set: { paused, updated_time: new Date(at) } });
     return result.matchedCount === 1;
   }
 

@@ -96,6 +96,13 @@ export default fp(
       external('tickwork_run_duration_seconds', 'How long runs took (fleet-wide)', 'histogram', (s) =>
         histogramValues('tickwork_run_duration_seconds', s.duration),
       ),
+      external(
+        'tickwork_store_commands_total',
+        'Commands sent to the store, by command and collection (fleet-wide, from the driver)',
+        'counter',
+        (s) =>
+          s.store_commands.map((c) => ({ labels: { command: c.command, collection: c.collection }, value: c.count })),
+      ),
     ]) {
       // prom-client reads any object of this shape; its types only know its own classes.
       registry.registerMetric(metric as unknown as Gauge);
@@ -130,5 +137,5 @@ export default fp(
 
     app.decorate('metricsRegistry', registry);
   },
-  { name: 'metrics', dependencies: ['queue'] },
+  { name: 'metrics', dependencies: ['fleet'] },
 );

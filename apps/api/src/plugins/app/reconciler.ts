@@ -1,4 +1,6 @@
 import type { Config } from '@tickwork/config';
+import type { StoredJob } from '@tickwork/domain';
+import type { JobChangeFeed } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -29,7 +31,8 @@ export default fp(
   async function reconciler(app: FastifyInstance, opts: { config: Config }) {
     let running: Promise<void> | undefined;
     const pass = async () => {
-      const report = await app.schedulerMirror.reconcile(app.store.jobs.streamActive());
+      const active = withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges);
+      const report = await app.schedulerMirror.reconcile(active);
       if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
     };
     app.decorate('reconcileSchedulers', () => {
@@ -73,8 +76,8 @@ export default fp(
           .isIntact()
           .then((intact) => {
             if (intact) return;
-            app.log.warn('Redis lost the job schedulers; rebuilding them from MongoDB');
-            return app.reconcileSchedulers();
+            app.log.warn('Redis lost the job schedulers; rebuilding them and the run queue from MongoDB');
+            return app.reconcileSchedulers().then(() => app.requeueWaitingRuns());
           })
           .catch((err) => app.log.warn({ err }, 'reconcile after Redis loss failed'));
       }, REDIS_LOSS_CHECK_MS);
@@ -87,5 +90,19 @@ export default fp(
       await running?.catch(() => undefined);
     });
   },
-  { name: 'reconciler', dependencies: ['store', 'queue'] },
+  { name: 'reconciler', dependencies: ['fleet', 'execution-reaper'] },
 );
+
+/** Revisions put back as the jobs stream past: a Redis that lost them would have every fire read the store. */
+async function* withRevisionsRestored(jobs: AsyncIterable<StoredJob>, changes: JobChangeFeed) {
+  let batch: Array<[string, number]> = [];
+  for await (const job of jobs) {
+    batch.push([job.job_id, job.revision]);
+    if (batch.length === 1000) {
+      await changes.restoreRevisions(batch);
+      batch = [];
+    }
+    yield job;
+  }
+  await changes.restoreRevisions(batch);
+}

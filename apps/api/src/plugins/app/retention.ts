@@ -1,4 +1,5 @@
 import type { Config } from '@tickwork/config';
+import { dayOf } from '@tickwork/domain';
 import { withRedisLock } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,39 +16,68 @@ declare module 'fastify' {
   }
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-/** Deleted per statement, and at most this many statements per collection and pass. */
-const BATCH = 1000;
-const BATCHES_PER_PASS = 20;
+/**
+ * Days looked at per collection and pass, and how long a pass may go on: an empty day costs one indexed
+ * delete that finds nothing, so years of them take seconds; a big backlog is worked off over several passes.
+ */
+const DAYS_PER_PASS = 1000;
+const PASS_BUDGET_MS = 60_000;
+
+/** A collection filed by day: its oldest day, and how to delete one. */
+interface ByDay {
+  name: string;
+  keepDays: number;
+  oldestDay(): Promise<number | null>;
+  deleteDay(day: number): Promise<number>;
+}
 
 /**
- * Keeps MongoDB from growing forever: every RETENTION_INTERVAL_SEC, finished executions and audit entries
- * older than their retention are deleted in acknowledged batches (no TTL index: the MongoDB-wire servers we
- * run on do not all honour one). Only one API process works a pass at a time (a Redis lock); a backlog
- * larger than a pass is worked off over the next passes. Running and waiting executions are never deleted.
+ * Keeps the store from growing forever: every RETENTION_INTERVAL_SEC, whole days of executions (by the day
+ * they were due) and of audit entries older than their retention are deleted, a day at a time — an equality
+ * delete every MongoDB-wire server serves from an index (no TTL index: the servers we run on do not all
+ * honour one). How far it got is kept in the store, so a pass starts where the last one ended. Only one API
+ * process works a pass at a time (a Redis lock).
  */
 export default fp(
   async function retention(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
 
-    const sweep = async (remove: (limit: number) => Promise<number>): Promise<number> => {
-      let total = 0;
-      for (let i = 0; i < BATCHES_PER_PASS; i++) {
-        const deleted = await remove(BATCH);
-        total += deleted;
-        if (deleted < BATCH) break;
+    const purge = async (collection: ByDay, today: number): Promise<number> => {
+      const key = `retention:${collection.name}`;
+      const end = today - collection.keepDays;
+      let day = (await app.store.meta.get<number>(key)) ?? (await collection.oldestDay()) ?? end;
+      let deleted = 0;
+      const until = Date.now() + PASS_BUDGET_MS;
+      for (const last = Math.min(end, day + DAYS_PER_PASS); day < last && Date.now() < until; day++) {
+        deleted += await collection.deleteDay(day);
+        await app.store.meta.set(key, day + 1);
       }
-      return total;
+      return deleted;
     };
 
     app.decorate('enforceRetention', () =>
       withRedisLock(app.redis, `${config.queuePrefix}:retention-lock`, 10 * 60_000, async () => {
-        const now = Date.now();
-        const executionsBefore = new Date(now - config.executionRetentionDays * DAY_MS);
-        const auditBefore = new Date(now - config.auditRetentionDays * DAY_MS);
+        const today = dayOf(Date.now());
+        const { ledger, auditLogs } = app.store;
         const report = {
-          executions: await sweep((limit) => app.store.executions.deleteFinishedBefore(executionsBefore, limit)),
-          audit_logs: await sweep((limit) => app.store.auditLogs.deleteCreatedBefore(auditBefore, limit)),
+          executions: await purge(
+            {
+              name: 'executions',
+              keepDays: config.executionRetentionDays,
+              oldestDay: () => ledger.oldestDay(),
+              deleteDay: (day) => ledger.deleteDay(day),
+            },
+            today,
+          ),
+          audit_logs: await purge(
+            {
+              name: 'audit_logs',
+              keepDays: config.auditRetentionDays,
+              oldestDay: () => auditLogs.oldestDay(),
+              deleteDay: (day) => auditLogs.deleteDay(day),
+            },
+            today,
+          ),
         };
         if (report.executions || report.audit_logs) app.log.info(report, 'retention: old records deleted');
         return report;
@@ -63,5 +93,5 @@ export default fp(
     });
     app.addHook('onClose', async () => clearInterval(timer));
   },
-  { name: 'retention', dependencies: ['store', 'queue'] },
+  { name: 'retention', dependencies: ['fleet'] },
 );

@@ -49,5 +49,5 @@ export default fp(
       app.log[decision.level](decision.message);
     });
   },
-  { name: 'user-service', dependencies: ['store'] },
+  { name: 'user-service', dependencies: ['fleet'] },
 );

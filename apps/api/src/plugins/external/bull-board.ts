@@ -21,5 +21,5 @@ export default fp(
     });
     await app.register(serverAdapter.registerPlugin(), { prefix: BULL_BOARD_PATH });
   },
-  { name: 'bull-board', dependencies: ['queue', 'access-control'] },
+  { name: 'bull-board', dependencies: ['fleet', 'access-control'] },
 );

@@ -17,5 +17,5 @@ export default fp(
       skipOnError: true,
     });
   },
-  { name: 'rate-limit', dependencies: ['queue'] },
+  { name: 'rate-limit', dependencies: ['fleet'] },
 );

@@ -48,5 +48,5 @@ export default fp(
       }),
     });
   },
-  { name: 'session', dependencies: ['queue'] },
+  { name: 'session', dependencies: ['fleet'] },
 );

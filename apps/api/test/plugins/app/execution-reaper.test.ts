@@ -1,8 +1,9 @@
 // kill -9 of a worker mid-run: its execution must not stay `running`. Leases are short here so the test
 // runs in seconds; the defaults (30 s lease, 10 s reaper) bound it at 40 s.
 import { execFileSync } from 'node:child_process';
-import { ExecutionState } from '@tickwork/domain';
+import { ExecutionEvent, ExecutionState, jobSummary, newId, recordedEntry, stepEntry } from '@tickwork/domain';
 import { createRedis, enqueueRecordedRun, QUEUE_NAME, recordedRunIdFor } from '@tickwork/queue';
+import { leaseDocument } from '@tickwork/store';
 import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
 import { Worker } from 'bullmq';
 import t from 'tap';
@@ -91,14 +92,15 @@ t.test('a killed worker: its run is failed naming host and pid, and it leaves th
   );
 
   // The killed worker's attempt can no longer write: a late "succeeded" from it is refused.
-  const record = await api.app.store.executions.get(execution_id);
-  const late = await api.app.store.executions.transition(
-    execution_id,
-    [ExecutionState.running, ExecutionState.stopping],
-    { state: ExecutionState.succeeded },
-    record?.attempt,
+  const late = stepEntry(
+    { execution_id, scheduled_time: Date.parse(failed.scheduled_time), attempt: 1, state: ExecutionState.running },
+    ExecutionEvent.ended,
+    ExecutionState.succeeded,
+    {},
+    Date.now(),
+    newId(),
   );
-  t.equal(late, false, 'a late write is fenced off');
+  t.equal(await api.app.store.ledger.append(late), 'duplicate', 'a late write is fenced off');
   t.equal((await api.request('GET', `/api/v1/executions/${execution_id}`)).body.state, 'failed');
 });
 
@@ -108,19 +110,20 @@ t.test('a run whose lease ran out is left alone while a live worker still lists 
   const { job_id } = (
     await api.request('POST', '/api/v1/jobs', { name: 'vouched', job_class_string: 'a.B', hour: '0' })
   ).body;
-  const job = await api.app.store.jobs.get(job_id);
+  const job = jobSummary(
+    (await api.app.store.jobs.get(job_id)) as NonNullable<Awaited<ReturnType<typeof api.app.store.jobs.get>>>,
+  );
   const executionId = 'c'.repeat(32);
-  await api.app.store.executions.insertOnce({
-    execution_id: executionId,
-    job: job as NonNullable<typeof job>,
-    fire_key: `manual@${executionId}`,
-    scheduled_time: new Date(),
-    state: ExecutionState.running,
-    hostname: 'elsewhere',
-    pid: 4242,
-    attempt: 'a1',
-    lease_until: new Date(Date.now() - 60_000),
-  });
+  const holder = { holder: 'w-vouching', hostname: 'elsewhere', pid: 4242, task_id: '' };
+  const longAgo = Date.now() - 60_000;
+  await api.app.store.ledger.append(
+    recordedEntry(
+      { execution_id: executionId, job, scheduled_time: longAgo, state: ExecutionState.running, holder },
+      longAgo,
+      newId(),
+    ),
+  );
+  await api.app.store.ledger.writeLease(leaseDocument('w-vouching', 1, [executionId], longAgo));
   const entry = {
     worker_id: 'w-vouching',
     hostname: 'elsewhere',
@@ -134,13 +137,11 @@ t.test('a run whose lease ran out is left alone while a live worker still lists 
   };
   await api.app.workerRegistry.publish(entry, 60_000);
   t.equal(await api.app.reapExpiredRuns(), 0, 'not reaped while vouched for');
-  t.equal((await api.app.store.executions.get(executionId))?.state, 'running');
+  t.equal((await api.app.ledger.get(executionId))?.state, 'running');
 
   await api.app.workerRegistry.remove(entry.worker_id);
-  await waitFor(
-    'the reaper to close it out',
-    async () => (await api.app.store.executions.get(executionId))?.state === 'failed',
-  );
+  await waitFor('the reaper to close it out', async () => (await api.app.ledger.get(executionId))?.state === 'failed');
+  t.match((await api.app.ledger.get(executionId))?.description, /^lost worker elsewhere pid 4242: no heartbeat since /);
 });
 
 t.test('a run-now whose queue entry failed (a worker gave up on it) is run again by the sweep', async (t) => {
@@ -151,16 +152,18 @@ t.test('a run-now whose queue entry failed (a worker gave up on it) is run again
       hour: '0',
     })
   ).body;
-  const job = await api.app.store.jobs.get(job_id);
+  const job = jobSummary(
+    (await api.app.store.jobs.get(job_id)) as NonNullable<Awaited<ReturnType<typeof api.app.store.jobs.get>>>,
+  );
   const executionId = 'd'.repeat(32);
-  await api.app.store.executions.insertOnce({
-    execution_id: executionId,
-    job: job as NonNullable<typeof job>,
-    fire_key: `manual@${executionId}`,
-    scheduled_time: new Date(Date.now() - 60_000),
-    state: ExecutionState.scheduled,
-    run_after: new Date(Date.now() - 60_000),
-  });
+  const due = Date.now() - 60_000;
+  await api.app.store.ledger.append(
+    recordedEntry(
+      { execution_id: executionId, job, scheduled_time: due, state: ExecutionState.scheduled, run_after: due },
+      due,
+      newId(),
+    ),
+  );
   // Its queue entry ends in BullMQ's failed set, as when a worker shutting down during an outage gives up.
   const connection = createRedis(environment.config.redisUrl);
   const failing = new Worker(
@@ -170,9 +173,15 @@ t.test('a run-now whose queue entry failed (a worker gave up on it) is run again
     },
     { connection, prefix: environment.config.queuePrefix },
   );
-  await enqueueRecordedRun(api.app.runQueue, { job_id, execution_id: executionId });
+  await enqueueRecordedRun(api.app.runQueue, {
+    job_id,
+    execution_id: executionId,
+    attempt: 1,
+    scheduled_time: due,
+    job,
+  });
   await waitFor('the entry to fail', async () =>
-    (await api.app.runQueue.getJob(recordedRunIdFor(executionId, 0)))?.isFailed(),
+    (await api.app.runQueue.getJob(recordedRunIdFor(executionId, 1)))?.isFailed(),
   );
   await failing.close();
   connection.disconnect();
@@ -180,7 +189,7 @@ t.test('a run-now whose queue entry failed (a worker gave up on it) is run again
   await spawnWorker(t, environment);
   await api.app.reapExpiredRuns();
   const ran = await waitFor('the run to end', async () => {
-    const record = await api.app.store.executions.get(executionId);
+    const record = await api.app.ledger.get(executionId);
     return record && record.state !== 'scheduled' && record.state !== 'running' ? record : undefined;
   });
   t.equal(ran.state, 'succeeded', 'run again, not left scheduled');

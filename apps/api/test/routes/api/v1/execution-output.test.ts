@@ -1,4 +1,12 @@
-import { ExecutionState, newId, OUTPUT_CUT_NOTE } from '@tickwork/domain';
+import {
+  ExecutionEvent,
+  ExecutionState,
+  jobSummary,
+  newId,
+  OUTPUT_CUT_NOTE,
+  recordedEntry,
+  stepEntry,
+} from '@tickwork/domain';
 import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
@@ -76,16 +84,26 @@ t.test('a run whose worker died before its final write still shows what it strea
   const jobId = (
     await api.request('POST', '/api/v1/jobs', { name: 'lost', job_class_string: SHELL, pub_args: [], hour: '0' })
   ).body.job_id;
-  const job = (await api.request('GET', `/api/v1/jobs/${jobId}`)).body;
+  const job = jobSummary((await api.request('GET', `/api/v1/jobs/${jobId}`)).body);
   const id = newId();
   // As the reaper leaves it: failed, no output on the record; the streamed copy is still in Redis.
-  await api.app.store.executions.insertOnce({
-    execution_id: id,
-    job,
-    fire_key: `manual@${id}`,
-    scheduled_time: new Date(),
-    state: ExecutionState.failed,
-  });
+  const holder = { holder: 'gone', hostname: 'h', pid: 1, task_id: '' };
+  const started = recordedEntry(
+    { execution_id: id, job, scheduled_time: Date.now(), state: ExecutionState.running, holder },
+    Date.now(),
+    newId(),
+  );
+  await api.app.store.ledger.append(started);
+  await api.app.store.ledger.append(
+    stepEntry(
+      { ...started, attempt: 1, state: ExecutionState.running },
+      ExecutionEvent.lost,
+      ExecutionState.failed,
+      { description: 'lost worker h pid 1' },
+      Date.now(),
+      newId(),
+    ),
+  );
   await api.app.runOutput.append(id, 'half a run\n');
   const res = await api.request('GET', `/api/v1/executions/${id}/output`);
   t.same(res.body, { output: 'half a run\n', next_offset: 11, truncated: false, running: false });

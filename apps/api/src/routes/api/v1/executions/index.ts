@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError } from '../../../../errors/api-error.js';
-import { assertId } from '../../../../services/job-service.js';
 import { executionView } from '../../../../views/execution-view.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
@@ -24,16 +22,16 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listExecutionsSchema, config: read }, async (request) => {
     const { start, end } = timeRange(request.query);
     const { limit, after } = pageRequest(request.query);
-    const page = await app.store.executions.listScheduledBetween(start, end, limit, after);
+    const window = app.executionWindow;
+    const page =
+      window && (await window.covers(start.getTime()))
+        ? window.between(start.getTime(), end.getTime(), limit, after)
+        : await app.executionHistory.between(start.getTime(), end.getTime(), limit, after);
     return { executions: page.items.map(executionView), ...pageReply(page.next) };
   });
 
   app.get('/:execution_id', { schema: executionByIdSchema, config: read }, async (request) => {
-    const id = request.params.execution_id;
-    assertId(id, 'execution_id');
-    const execution = await app.store.executions.get(id);
-    if (!execution) throw ApiError.badRequest(`Execution not found: ${id}`);
-    return executionView(execution);
+    return executionView(await app.executionService.get(request.params.execution_id));
   });
 
   app.get('/:execution_id/output', { schema: executionOutputSchema, config: read }, async (request) => {

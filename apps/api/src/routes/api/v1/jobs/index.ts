@@ -19,7 +19,9 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listJobsSchema, config: read }, async (request) => {
     const now = Date.now();
     const { limit, after } = pageRequest(request.query);
-    const page = await app.store.jobs.list(limit, after);
+    const page = (await app.jobCatalog.fresh().catch(() => false))
+      ? app.jobCatalog.list(limit, after)
+      : await app.store.jobs.list(limit, after);
     return { jobs: page.items.map((job) => jobView(job, now)), ...pageReply(page.next) };
   });
 
