@@ -27,6 +27,7 @@ export type WorkerConfig = Pick<
   | 'notifyWebhookUrl'
   | 'notifySlackUrl'
   | 'workerHealthFile'
+  | 'storeBatchWindowMs'
 > & { mongodbUrl: string; redisUrl: string };
 
 /** What a worker process is made of, built once in start(). */

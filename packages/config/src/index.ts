@@ -51,6 +51,11 @@ export interface Config {
   /** Audit log entries older than this are deleted. */
   auditRetentionDays: number;
   retentionIntervalSec: number;
+  /**
+   * How long a store insert waits for others to join its batch (ms): concurrent fires and ends go in one
+   * insertMany; longer gathers more per write, and delays each run's start by at most that much.
+   */
+  storeBatchWindowMs: number;
   /** How far back each API process keeps recent executions in memory for lists (0: none; lists read the store). */
   executionWindowHours: number;
   /** The most executions that window holds; past that it reaches less far back. */
@@ -245,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 1, 36_500),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     retentionIntervalSec: integer(env, 'RETENTION_INTERVAL_SEC', 3600, 1, 86_400),
+    storeBatchWindowMs: integer(env, 'STORE_BATCH_WINDOW_MS', 2, 0, 60_000),
     executionWindowHours: integer(env, 'EXECUTION_WINDOW_HOURS', 24, 0, 720),
     executionWindowMax: integer(env, 'EXECUTION_WINDOW_MAX', 100_000, 1000, 10_000_000),
     notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),

@@ -26,7 +26,8 @@ import { RunLedger } from './run-ledger.js';
 /** How often a process adds the store commands it sent to the fleet's metrics. */
 const COMMAND_TALLY_MS = 2000;
 
-export type FleetConfig = Pick<Config, 'queuePrefix' | 'notifyWebhookUrl' | 'notifySlackUrl'> & {
+export type FleetConfig = Pick<Config, 'queuePrefix' | 'notifyWebhookUrl' | 'notifySlackUrl'> &
+  Partial<Pick<Config, 'storeBatchWindowMs'>> & {
   mongodbUrl: string;
   redisUrl: string;
 };
@@ -66,7 +67,10 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
   const leases = role.kind === 'worker' ? new LeaseBook(role.holder) : undefined;
   const store = await Store.open(config.mongodbUrl, {
     serverSelectionTimeoutMS: role.kind === 'api' ? role.serverSelectionTimeoutMS : undefined,
-    batch: leases ? { companions: (docs) => leases.companions(docs) } : undefined,
+    batch: {
+      ...(config.storeBatchWindowMs === undefined ? {} : { windowMs: config.storeBatchWindowMs }),
+      ...(leases ? { companions: (docs) => leases.companions(docs) } : {}),
+    },
   });
   const redis = createRedis(config.redisUrl);
   const runQueue = createRunQueue(redis, config.queuePrefix);
