@@ -52,12 +52,14 @@ function sizes(quick: boolean) {
     throughputExecutions: quick ? 2000 : 5000,
     throughputWorkers: quick ? [1] : [1, 2],
     apiJobs: 10_000,
-    apiExecutions: 100_000,
+    apiExecutions: quick ? 100_000 : 1_000_000,
+    apiLastHour: 10_000,
+    apiAudit: 10_000,
     apiDurationSec: quick ? 5 : 15,
-    apiListRequests: quick ? 2 : 3,
+    apiListRequests: quick ? 20 : 50,
     memoryJobs: 100_000,
     memoryExecutions: quick ? 2000 : 5000,
-    storeSizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000],
+    storeSizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000],
     storeStepSec: quick ? 3 : 5,
     profileExecutions: quick ? 2000 : 3000,
   };
@@ -142,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
       results.api = await apiLoad(stack, {
         jobs: size.apiJobs,
         executions: size.apiExecutions,
+        lastHour: size.apiLastHour,
+        audit: size.apiAudit,
         durationSec: size.apiDurationSec,
         listRequests: size.apiListRequests,
       });

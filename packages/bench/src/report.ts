@@ -2,6 +2,14 @@ import type { BenchResults } from './results.js';
 import type { Spread } from './stats.js';
 
 const ms = (value: number | null) => (value === null ? '–' : String(value));
+/** "2.04: insert execution_ledger 2.01, …": the total per unit, then its biggest parts. */
+const commandCell = (c: { total: number; by_command: Record<string, number> } | undefined) =>
+  c
+    ? `${c.total}: ${Object.entries(c.by_command)
+        .slice(0, 4)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`
+    : '–';
 const spreadCells = (s: Spread) => `${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)}`;
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -50,6 +58,7 @@ export function renderReport(results: BenchResults): string {
           'finish p99',
           'finish max',
           'records by state',
+          'store commands per fire',
         ],
         results.fire_precision.map((r) => [
           r.jobs,
@@ -62,6 +71,7 @@ export function renderReport(results: BenchResults): string {
           Object.entries(r.states)
             .map(([state, n]) => `${state} ${n}`)
             .join(', '),
+          commandCell(r.store_commands_per_fire),
         ]),
       )}`,
     );
@@ -76,6 +86,7 @@ export function renderReport(results: BenchResults): string {
           'API accepted/s',
           'raw BullMQ jobs/s',
           'ratio_vs_bullmq',
+          'store commands per run-now',
         ],
         results.throughput.map((r) => [
           r.executions,
@@ -84,6 +95,7 @@ export function renderReport(results: BenchResults): string {
           r.tickwork.accepted_per_sec,
           r.bullmq.jobs_per_sec,
           r.ratio_vs_bullmq,
+          commandCell(r.tickwork.store_commands_per_run),
         ]),
       )}`,
     );
@@ -97,7 +109,7 @@ export function renderReport(results: BenchResults): string {
             'executions stored',
             'inserts/s',
             'reads by id/s',
-            'updates by id/s',
+            'fenced transitions by id/s',
             "a run-now's whole pattern, executions/s",
           ],
           s.rows.map((r) => [r.stored, r.inserts_per_sec, r.reads_per_sec, r.updates_per_sec, r.executions_per_sec]),
@@ -115,23 +127,29 @@ export function renderReport(results: BenchResults): string {
       r.non_2xx + r.errors,
       note,
     ];
+    const answered = (r: typeof a.list_jobs, what: string) =>
+      `${r.items_per_answer} ${what}${r.truncated ? ', truncated' : ''}`;
     parts.push(
-      `### 3. API\n\nautocannon with ${a.jobs} jobs and ${a.executions} executions in the listed range: ` +
-        `10 connections for ${a.duration_sec} s on one job and on POST; ${a.list_requests} requests one at a ` +
-        `time on each list.\n\n${table(
+      `### 3. API\n\n${a.jobs} jobs; ${a.executions} executions over 30 days, ${a.executions_last_hour} of them in ` +
+        `the last hour; ${a.audit_last_day} audit entries in the last day. autocannon: 10 connections for ` +
+        `${a.duration_sec} s on one job and on POST; ${a.list_requests} requests one at a time on each list. The ` +
+        `API loaded its job catalog and execution window (the last 24 h) ${a.window_load_sec} s after it ` +
+        `started.\n\n${table(
           ['call', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors', 'answer'],
           [
             row('GET one job', a.get_job),
             row('POST a job', a.post_job),
+            row('GET all jobs', a.list_jobs, answered(a.list_jobs, 'jobs')),
             row(
-              'GET all jobs',
-              a.list_jobs,
-              `${a.list_jobs.items_per_answer} jobs${a.list_jobs.truncated ? ', truncated' : ''}`,
+              'GET executions of the last hour',
+              a.list_executions_last_hour,
+              answered(a.list_executions_last_hour, 'executions'),
             ),
+            row('GET logs of the last day', a.list_logs_last_day, answered(a.list_logs_last_day, 'entries')),
             row(
-              'GET executions in a range',
-              a.list_executions,
-              `${a.list_executions.items_per_answer} executions${a.list_executions.truncated ? ', truncated' : ''}`,
+              'GET executions of an hour 20 days ago (from the store)',
+              a.list_executions_old_hour,
+              answered(a.list_executions_old_hour, 'executions'),
             ),
           ],
         )}\n\nQuery plans, as the server explains them:\n\n${Object.entries(a.explain)

@@ -1,9 +1,13 @@
 import {
+  AuditEvent,
+  bucketOf,
+  dayOf,
   ExecutionState,
   fireExecutionId,
   type JobDefinition,
   jobSummary,
   type NewJob,
+  newId,
   newJobDefinition,
 } from '@tickwork/domain';
 import { importEndedExecutions } from '@tickwork/ledger';
@@ -77,4 +81,28 @@ export async function seedExecutions(store: Store, job: JobDefinition, count: nu
       }
     })(),
   );
+}
+
+/** Writes `count` audit entries (a run-now each), their times spread evenly over [start, end) (ms). */
+export async function seedAuditEntries(store: Store, count: number, start: number, end: number) {
+  const step = (end - start) / count;
+  const audit = store.connection.collection('audit_logs');
+  for (let first = 0; first < count; first += BATCH) {
+    const docs = [];
+    for (let i = first; i < Math.min(count, first + BATCH); i++) {
+      const at = start + Math.floor(i * step);
+      docs.push({
+        _id: newId() as never,
+        job_id: 'bench',
+        job_name: 'bench',
+        event: AuditEvent.customRun,
+        user: 'bench',
+        description: newId(),
+        created_time: new Date(at),
+        bucket: bucketOf(at),
+        day: dayOf(at),
+      });
+    }
+    await audit.insertMany(docs);
+  }
 }

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FINAL_STATES, newId } from '@tickwork/domain';
+import { ExecutionHistory, foldAll } from '@tickwork/ledger';
 import { Store } from '@tickwork/store';
 import { spawnApi, spawnWorker } from '@tickwork/testing';
 import { type BenchStack, say } from '../bench-stack.js';
@@ -9,6 +10,7 @@ import { waitForEndedRuns } from '../ended-runs.js';
 import { inParallel } from '../http-load.js';
 import { withScope } from '../scope.js';
 import { type Spread, spread, tally } from '../stats.js';
+import { type CommandsPer, commandsPer, fleetCommands } from '../store-cost.js';
 
 export interface FirePrecisionResult {
   jobs: number;
@@ -24,6 +26,8 @@ export interface FirePrecisionResult {
   finish_lateness_ms: Spread;
   /** Setting up: the jobs were added through the API at this rate. */
   created_per_sec: number;
+  /** Store commands the whole fleet sent from just before the fires to their last end, per fire. */
+  store_commands_per_fire: CommandsPer;
 }
 
 const COUNTED_JOB = 'bench.jobs.counted_job.CountedJob';
@@ -66,31 +70,28 @@ export async function firePrecision(stack: BenchStack, jobs: number, workers: nu
       ids.push(((await response.json()) as { job_id: string }).job_id);
     });
     const createdMs = Date.now() - createStarted;
-    if (Date.now() > due - 1000) throw new Error(`adding ${jobs} jobs took ${createdMs} ms: past their due time`);
+    if (Date.now() > due - 4000) throw new Error(`adding ${jobs} jobs took ${createdMs} ms: past their due time`);
     say(`${jobs} jobs added in ${createdMs} ms, due at ${at.toISOString()}; ${workers} worker(s)`);
+    const redisUrl = environment.env.REDIS_URL as string;
+    const prefix = environment.env.QUEUE_PREFIX as string;
+    const commandsBefore = await fleetCommands(redisUrl, prefix);
 
     const store = await Store.open(environment.env.MONGODB_URL as string);
     scope.teardown(() => store.close());
-    const executions = store.connection.collection('executions');
     // Until every job's fire has ended (or, failing that, long after it should have).
-    await waitForEndedRuns(
-      environment.env.REDIS_URL as string,
-      environment.env.QUEUE_PREFIX as string,
-      COUNTED_JOB,
-      null,
-      jobs,
-      due - Date.now() + 60_000 + jobs * 50,
-    ).catch((err) => say(`not every fire ended: ${(err as Error).message}`));
+    await waitForEndedRuns(redisUrl, prefix, COUNTED_JOB, null, jobs, due - Date.now() + 60_000 + jobs * 50).catch(
+      (err) => say(`not every fire ended: ${(err as Error).message}`),
+    );
 
-    const records = await executions
-      .find({}, { projection: { job_id: 1, state: 1, scheduled_time: 1, started_time: 1, updated_time: 1 } })
-      .toArray();
+    const commandsAfter = await fleetCommands(redisUrl, prefix);
+    // Once, after the clock stopped: every entry of the scenario's ledger, folded into its executions.
+    const records = foldAll(await new ExecutionHistory(store.ledger).entriesBetween(due - 60_000, Date.now()));
     const starts: number[] = [];
     const finishes: number[] = [];
     for (const record of records) {
-      if (!record.started_time) continue;
-      starts.push(record.started_time.getTime() - due);
-      if (FINAL_STATES.includes(record.state)) finishes.push(record.updated_time.getTime() - due);
+      if (record.started_time === null) continue;
+      starts.push(record.started_time - due);
+      if (FINAL_STATES.includes(record.state)) finishes.push(record.updated_time - due);
     }
     const runs = tally(readFileSync(runLog, 'utf8').split('\n').filter(Boolean));
     const ran = ids.filter((id) => runs.has(id)).length;
@@ -104,6 +105,7 @@ export async function firePrecision(stack: BenchStack, jobs: number, workers: nu
       start_lateness_ms: spread(starts),
       finish_lateness_ms: spread(finishes),
       created_per_sec: Math.round((jobs * 1000) / createdMs),
+      store_commands_per_fire: commandsPer(commandsBefore, commandsAfter, jobs),
     };
   });
 }

@@ -1,9 +1,11 @@
 import { ExecutionState } from '@tickwork/domain';
+import { ExecutionHistory, foldAll } from '@tickwork/ledger';
 import type { Store } from '@tickwork/store';
 import type { TestEnvironment } from '@tickwork/testing';
 import { waitForEndedRuns } from '../ended-runs.js';
 import { inParallel } from '../http-load.js';
 import { perSecond } from '../stats.js';
+import { type CommandsPer, commandsPer, fleetCommands } from '../store-cost.js';
 
 export interface RunNowLoadResult {
   executions: number;
@@ -13,6 +15,8 @@ export interface RunNowLoadResult {
   /** How fast the API took the requests (each records the run, queues it and audits it). */
   accepted_per_sec: number;
   succeeded: number;
+  /** Store commands the whole fleet sent during the load, per run-now. */
+  store_commands_per_run: CommandsPer;
 }
 
 export const NOOP_JOB = 'bench.jobs.noop_job.NoopJob';
@@ -28,11 +32,10 @@ export async function runNowLoad(
   jobId: string,
   count: number,
 ): Promise<RunNowLoadResult> {
-  const executions = store.connection.collection('executions');
-  const done = { job_id: jobId, state: ExecutionState.succeeded };
   const redisUrl = environment.env.REDIS_URL as string;
   const prefix = environment.env.QUEUE_PREFIX as string;
   const already = await waitForEndedRuns(redisUrl, prefix, NOOP_JOB, [ExecutionState.succeeded], 0, 1000);
+  const commandsBefore = await fleetCommands(redisUrl, prefix);
   const started = Date.now();
   await inParallel(count, 32, async () => {
     const response = await fetch(`${base}/api/v1/executions/${jobId}`, { method: 'POST' });
@@ -42,13 +45,18 @@ export async function runNowLoad(
   const acceptedMs = Date.now() - started;
   await waitForEndedRuns(redisUrl, prefix, NOOP_JOB, [ExecutionState.succeeded], already + count, 120_000 + count * 50);
   const ms = Date.now() - started;
-  // Once, after the clock stopped: every run is recorded succeeded in MongoDB.
-  const succeeded = await executions.countDocuments(done);
+  const commandsAfter = await fleetCommands(redisUrl, prefix);
+  // Once, after the clock stopped: every run is recorded succeeded in the store.
+  const entries = await new ExecutionHistory(store.ledger).entriesBetween(started - 60_000, Date.now());
+  const succeeded = foldAll(entries).filter(
+    (e) => e.job.job_id === jobId && e.state === ExecutionState.succeeded,
+  ).length;
   return {
     executions: count,
     seconds: ms / 1000,
     executions_per_sec: perSecond(count, ms),
     accepted_per_sec: perSecond(count, acceptedMs),
     succeeded,
+    store_commands_per_run: commandsPer(commandsBefore, commandsAfter, count),
   };
 }
