@@ -42,23 +42,26 @@ t.test('fire targets: every job once, and p99 finish within the bound for its si
   t.equal(met(fire(10_000, 20_100)), false);
 });
 
-t.test('the store alone is flat when its slowest figure keeps 80 % from the smallest size to the largest', async (t) => {
-  const row = (stored: number, rate: number) => ({
-    stored,
-    inserts_per_sec: 1000,
-    reads_per_sec: rate,
-    updates_per_sec: 1000,
-    executions_per_sec: 500,
-  });
-  const judged = (rate: number) =>
-    judgeTargets({
-      mode: 'quick',
-      date: '',
-      machine: { cpu: '', cores: 2, memory_gib: 1, os: '' },
-      versions: {},
-      store_limit: { server: '', parallel: 16, seconds_per_step: 1, rows: [row(10_000, 1000), row(1_000_000, rate)] },
-    })[0];
-  t.equal(judged(850)?.met, true);
-  t.equal(judged(750)?.met, false);
-  t.match(judged(750)?.measured, /falls to 75 %/);
-});
+t.test(
+  'the store alone is flat when its slowest figure keeps 80 % from the smallest size to the largest',
+  async (t) => {
+    const row = (stored: number, rate: number) => ({
+      stored,
+      inserts_per_sec: 1000,
+      reads_per_sec: rate,
+      updates_per_sec: 1000,
+      executions_per_sec: 500,
+    });
+    const judged = (rate: number) =>
+      judgeTargets({
+        mode: 'quick',
+        date: '',
+        machine: { cpu: '', cores: 2, memory_gib: 1, os: '' },
+        versions: {},
+        store_limit: { server: '', parallel: 16, seconds_per_step: 1, rows: [row(10_000, 1000), row(1_000_000, rate)] },
+      })[0];
+    t.equal(judged(850)?.met, true);
+    t.equal(judged(750)?.met, false);
+    t.match(judged(750)?.measured, /falls to 75 %/);
+  },
+);

@@ -171,10 +171,18 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
 }
 
 /**
- * Compiles cron fields the way APScheduler does and returns every field in canonical text (omitted ones
- * filled in). Throws a ValidationError naming the field for an unknown zone or a bad expression.
+ * A schedule must fire within this many years to be taken: room for every leap day, and few enough that
+ * checking one that never fires costs milliseconds, not the second and more a search of the whole 400-year
+ * calendar takes. (A leap day on a given weekday, which fires every 28 years, is refused.)
  */
-export function normalizeSchedule(input: CronFieldsInput, timezone: string): JobSchedule {
+export const SCHEDULE_HORIZON_YEARS = 8;
+
+/**
+ * Compiles cron fields the way APScheduler does and returns every field in canonical text (omitted ones
+ * filled in). Throws a ValidationError naming the field for an unknown zone or a bad expression, and for a
+ * schedule that never fires (`week: 1` with `month: 2-11`, `day: 31` with `month: 2`).
+ */
+export function normalizeSchedule(input: CronFieldsInput, timezone: string, now = Date.now()): JobSchedule {
   if (!isValidTimeZone(timezone)) {
     throw new ValidationError('timezone', `timezone: unknown time zone ${JSON.stringify(timezone)}`);
   }
@@ -188,6 +196,12 @@ export function normalizeSchedule(input: CronFieldsInput, timezone: string): Job
   } catch (err) {
     if (err instanceof CronFieldError) throw new ValidationError(err.field, err.message);
     throw err;
+  }
+  if (trigger.nextFireTime(now, SCHEDULE_HORIZON_YEARS) === null) {
+    throw new ValidationError(
+      'schedule',
+      `schedule: these fields never match together, so the job would never run (no fire time in the next ${SCHEDULE_HORIZON_YEARS} years)`,
+    );
   }
   const fields = trigger.describe();
   return {

@@ -28,9 +28,9 @@ const COMMAND_TALLY_MS = 2000;
 
 export type FleetConfig = Pick<Config, 'queuePrefix' | 'notifyWebhookUrl' | 'notifySlackUrl'> &
   Partial<Pick<Config, 'storeBatchWindowMs'>> & {
-  mongodbUrl: string;
-  redisUrl: string;
-};
+    mongodbUrl: string;
+    redisUrl: string;
+  };
 
 /** Who this process is in the fleet: the API, or a worker that runs what it takes. */
 export type FleetRole =

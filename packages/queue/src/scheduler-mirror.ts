@@ -1,4 +1,4 @@
-import { jobSummary, type StoredJob, schedulePattern } from '@tickwork/domain';
+import { jobSummary, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
 import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
 import type { RedisClient } from './redis-connection.js';
@@ -98,7 +98,8 @@ export class SchedulerMirror {
         const id = schedulerIdFor(job.job_id);
         wanted.add(id);
         const have = existing.get(id);
-        if (have && sameScheduler(have, job)) {
+        // A schedule that never fires has no scheduler (BullMQ makes none): nothing to upsert, nothing lost.
+        if ((have && sameScheduler(have, job)) || triggerFor(job).nextFireTime(Date.now()) === null) {
           report.unchanged++;
           continue;
         }

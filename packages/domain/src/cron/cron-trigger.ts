@@ -32,6 +32,8 @@ export type CronSpec = Partial<Record<FieldName, string | number>>;
  */
 export class CronTrigger {
   readonly fields: readonly CronField[];
+  /** Searched once and found no fire from here on: nor is there one from any later time. */
+  private noFireFrom = Number.POSITIVE_INFINITY;
 
   constructor(
     spec: CronSpec,
@@ -53,17 +55,23 @@ export class CronTrigger {
 
   /**
    * The first fire time at or after `fromMs` rounded up to the whole second, or null when there is none.
-   * For the fire after a previous one, pass `previous + 1`.
+   * For the fire after a previous one, pass `previous + 1`. `withinYears` bounds the search (a schedule
+   * being checked); unbounded, it is the whole calendar cycle, and a "none" is remembered.
    */
-  nextFireTime(fromMs: number): number | null {
+  nextFireTime(fromMs: number, withinYears?: number): number | null {
+    if (fromMs >= this.noFireFrom) return null;
     const ceil = Math.ceil(fromMs / 1000) * 1000;
     let next = fromInstant(ceil, this.timeZone);
     // The Gregorian calendar repeats every 400 years (weekdays and ISO weeks included), so a trigger with
     // no fire in the next 401 years has none at all: APScheduler searches on to year 9999 for the same None.
-    const horizon = Date.UTC(new Date(next.wallMs).getUTCFullYear() + 401, 0, 1);
+    const years = withinYears ?? 401;
+    const horizon = Date.UTC(new Date(next.wallMs).getUTCFullYear() + years, 0, 1);
     let fieldnum = 0;
     while (fieldnum >= 0 && fieldnum < this.fields.length) {
-      if (next.wallMs >= horizon) return null;
+      if (next.wallMs >= horizon) {
+        if (withinYears === undefined) this.noFireFrom = Math.min(this.noFireFrom, fromMs);
+        return null;
+      }
       const field = this.fields[fieldnum] as CronField;
       const parts = wallParts(next);
       const current = field.value(parts);
@@ -81,7 +89,9 @@ export class CronTrigger {
         fieldnum += 1;
       }
     }
-    return fieldnum >= 0 ? next.instantMs : null;
+    if (fieldnum >= 0) return next.instantMs;
+    if (withinYears === undefined) this.noFireFrom = Math.min(this.noFireFrom, fromMs);
+    return null;
   }
 
   /** The next `count` fire times after `fromMs` (inclusive of a fire at `fromMs` rounded up). */

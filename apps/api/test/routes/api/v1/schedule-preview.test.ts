@@ -52,3 +52,13 @@ t.test('bad fields are a 400 naming the field', async (t) => {
     t.match(res.body.error, message, JSON.stringify(body));
   }
 });
+
+t.test('a schedule that never fires is a 400 saying so, for a preview and for a job', async (t) => {
+  const never = { week: '1', month: '2-11', timezone: 'America/New_York' };
+  const preview = await api.request('POST', '/api/v1/schedule-preview', never);
+  t.equal(preview.status, 400);
+  t.match(preview.body.error, /never match together, so the job would never run/);
+  const job = await api.request('POST', '/api/v1/jobs', { name: 'never', job_class_string: 'a.B', ...never });
+  t.equal(job.status, 400);
+  t.match(job.body.error, /never run/);
+});
