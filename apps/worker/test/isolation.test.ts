@@ -21,7 +21,7 @@ async function runOnce(job_class_string: string, extra: Record<string, unknown> 
     `${job_class_string} to finish`,
     async () => {
       const { body } = await api.request('GET', `/api/v1/executions/${execution_id}`);
-      return ['succeeded', 'failed', 'timeout', 'stopped'].includes(body.state) ? body : undefined;
+      return ['succeeded', 'failed', 'timeout', 'stopped', 'scheduled error'].includes(body.state) ? body : undefined;
     },
     30_000,
   );
@@ -34,6 +34,8 @@ const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ['misbehaving.Exits', {}, 'failed', /the job's process exited \(code 0\)/],
   ['misbehaving.LeaksRejection', {}, 'failed', /nobody handles this/],
   ['misbehaving.Allocates', {}, 'failed', /the job's process exited|heap|memory/i],
+  // A 2 MB return value: kept up to 256 KB, like output, so the end still fits in one write.
+  ['misbehaving.HugeResult', {}, 'succeeded', /^\n"x{1000}[\s\S]*\[result cut at 256 KB\]\n$/],
 ];
 
 // Started together, so each misbehaves while the others run.

@@ -148,6 +148,36 @@ export function hasCronFields(input: CronFieldsInput): boolean {
   return Object.keys(givenCronFields(input)).length > 0;
 }
 
+/** The most a job's arguments may hold, as JSON, and how deep they may nest. */
+export const MAX_ARGUMENTS_BYTES = 64 * 1024;
+export const MAX_ARGUMENTS_DEPTH = 32;
+
+/**
+ * A job's arguments as given, if the store can hold them faithfully: any JSON (nested lists, keys with `$`,
+ * `.` or NUL — they are stored as one JSON string), but no number JSON cannot write back (`1e400`), at most
+ * MAX_ARGUMENTS_BYTES and MAX_ARGUMENTS_DEPTH deep. Throws a ValidationError saying which limit.
+ */
+export function jobArguments(args: unknown[]): unknown[] {
+  const visit = (value: unknown, depth: number, path: string): void => {
+    if (depth > MAX_ARGUMENTS_DEPTH) {
+      throw new ValidationError('pub_args', `pub_args: nested deeper than ${MAX_ARGUMENTS_DEPTH} levels at ${path}`);
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new ValidationError('pub_args', `pub_args: ${path} is a number JSON cannot hold (${value})`);
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => visit(v, depth + 1, `${path}[${i}]`));
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, depth + 1, `${path}[${JSON.stringify(k)}]`);
+    }
+  };
+  visit(args, 0, 'pub_args');
+  const bytes = Buffer.byteLength(JSON.stringify(args), 'utf8');
+  if (bytes > MAX_ARGUMENTS_BYTES) {
+    throw new ValidationError('pub_args', `pub_args: ${bytes} bytes as JSON, at most ${MAX_ARGUMENTS_BYTES} allowed`);
+  }
+  return args;
+}
+
 /**
  * A new job from POST /api/v1/jobs input: its schedule normalized (throws a ValidationError naming a bad
  * field), the options it omits at their defaults, active, under a new id.
@@ -157,7 +187,7 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
     job_id: newId(),
     name: input.name,
     job_class_string: input.job_class_string,
-    pub_args: input.pub_args ?? [],
+    pub_args: jobArguments(input.pub_args ?? []),
     ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
     timeout: input.timeout ?? null,
     misfire_grace_sec: input.misfire_grace_sec ?? null,

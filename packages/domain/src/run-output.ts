@@ -1,6 +1,8 @@
 /** How much of a run's output is kept with its execution: the rest is cut, with OUTPUT_CUT_NOTE at the end. */
 export const MAX_OUTPUT_BYTES = 256 * 1024;
 export const OUTPUT_CUT_NOTE = '\n[output cut at 256 KB]\n';
+/** A run's result (its return value as JSON, or the trace it failed with) is kept up to the same size. */
+export const RESULT_CUT_NOTE = '\n[result cut at 256 KB]\n';
 
 export type OutputLevel = 'info' | 'warn' | 'error';
 
@@ -25,7 +27,10 @@ export class CappedOutput {
   private bytes = 0;
   private cut = false;
 
-  constructor(private readonly maxBytes = MAX_OUTPUT_BYTES) {}
+  constructor(
+    private readonly maxBytes = MAX_OUTPUT_BYTES,
+    private readonly note = OUTPUT_CUT_NOTE,
+  ) {}
 
   get truncated(): boolean {
     return this.cut;
@@ -41,7 +46,7 @@ export class CappedOutput {
       kept = `${Buffer.from(line, 'utf8')
         .subarray(0, room)
         .toString('utf8')
-        .replace(/\uFFFD+$/, '')}${OUTPUT_CUT_NOTE}`;
+        .replace(/\uFFFD+$/, '')}${this.note}`;
       this.cut = true;
     }
     this.parts.push(kept);
@@ -52,4 +57,11 @@ export class CappedOutput {
   text(): string {
     return this.parts.join('');
   }
+}
+
+/** `text` kept whole when it fits in MAX_OUTPUT_BYTES, else cut there with RESULT_CUT_NOTE (a run's result). */
+export function cappedResult(text: string): string {
+  return Buffer.byteLength(text, 'utf8') <= MAX_OUTPUT_BYTES
+    ? text
+    : new CappedOutput(MAX_OUTPUT_BYTES, RESULT_CUT_NOTE).add(text);
 }

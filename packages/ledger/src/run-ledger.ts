@@ -170,40 +170,53 @@ export class RunLedger {
    */
   async finish(attempt: Attempt, outcome: Outcome, output: string): Promise<FinishResult> {
     const host = this.worker();
+    try {
+      return await this.recordEnd(attempt, outcome, output);
+    } catch (err) {
+      // The store refused the end itself (not an outage, which Delivery waits out): record that it failed,
+      // and why, rather than leave it running until the reaper takes its worker for lost.
+      if (Store.isUnavailable(err)) throw err;
+      const why = `the run's end could not be recorded: ${(err as Error).message}`;
+      this.ctx.log.error({ err, execution_id: attempt.execution_id }, why);
+      return this.recordEnd(attempt, { state: ExecutionState.failed, description: why, result: '' }, '', false);
+    } finally {
+      host.leases.release(attempt.execution_id);
+    }
+  }
+
+  private async recordEnd(attempt: Attempt, outcome: Outcome, output: string, mayRetry = true): Promise<FinishResult> {
+    const host = this.worker();
     const now = this.clock();
     const timing: RunTiming = {
       durationMs: now - attempt.started,
       latenessMs: attempt.fired ? attempt.started - attempt.scheduled_time : undefined,
     };
-    try {
-      const runAfter = outcome.state === ExecutionState.failed ? retryAt(attempt.job, attempt.attempt, now) : null;
-      if (runAfter !== null) {
-        const entry = this.step(attempt, ExecutionState.running, ExecutionEvent.retried, ExecutionState.scheduled, {
-          description: outcome.description,
-          result: outcome.result,
-          output,
-          run_after: runAfter,
-        });
-        if (await this.write('scheduling a retry', entry)) {
-          this.ctx.log.info({ execution_id: attempt.execution_id, run_after: runAfter }, 'run failed; retry queued');
-          await this.enqueueNext(attempt, runAfter - now);
-          return 'retried';
-        }
-      } else {
-        const entry = this.step(attempt, ExecutionState.running, ExecutionEvent.ended, outcome.state, {
-          description: outcome.description,
-          result: outcome.result,
-          output,
-        });
-        if (await this.write(`recording ${outcome.state}`, entry)) {
-          this.reportEnd(entry, attempt.job, outcome, host.hostname, host.pid, timing);
-          return 'ended';
-        }
+    const runAfter =
+      mayRetry && outcome.state === ExecutionState.failed ? retryAt(attempt.job, attempt.attempt, now) : null;
+    if (runAfter !== null) {
+      const entry = this.step(attempt, ExecutionState.running, ExecutionEvent.retried, ExecutionState.scheduled, {
+        description: outcome.description,
+        result: outcome.result,
+        output,
+        run_after: runAfter,
+      });
+      if (await this.write('scheduling a retry', entry)) {
+        this.ctx.log.info({ execution_id: attempt.execution_id, run_after: runAfter }, 'run failed; retry queued');
+        await this.enqueueNext(attempt, runAfter - now);
+        return 'retried';
       }
-      return await this.settleConflict(attempt, outcome, output, timing);
-    } finally {
-      host.leases.release(attempt.execution_id);
+    } else {
+      const entry = this.step(attempt, ExecutionState.running, ExecutionEvent.ended, outcome.state, {
+        description: outcome.description,
+        result: outcome.result,
+        output,
+      });
+      if (await this.write(`recording ${outcome.state}`, entry)) {
+        this.reportEnd(entry, attempt.job, outcome, host.hostname, host.pid, timing);
+        return 'ended';
+      }
     }
+    return this.settleConflict(attempt, outcome, output, timing);
   }
 
   /** Our end lost its slot: a stop asked first is completed here; anything else won fairly. */

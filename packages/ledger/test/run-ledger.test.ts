@@ -153,6 +153,18 @@ t.test('lost: a lost run fails naming its worker, is retried, or is stopped when
   t.equal(await worker.ledger.finish(plain.taken, succeeded, ''), 'fenced', "the lost worker's late end is refused");
 });
 
+t.test('an end the store refuses (not an outage) is recorded failed, saying why', async (t) => {
+  const fired = await worker.ledger.recordFire(job(1), Date.now() + 21, 't', null);
+  if (!('taken' in fired)) throw new Error('not taken');
+  // Past the 16 MB a document may hold: no cap of ours lets this through, but a job of one's own might try.
+  t.equal(await worker.ledger.finish(fired.taken, succeeded, 'x'.repeat(17 * 1024 * 1024)), 'ended');
+  t.match(await state(api.ledger, fired.taken.execution_id), {
+    state: S.failed,
+    attempt: 1,
+    description: /^the run's end could not be recorded: /,
+  });
+});
+
 t.test('a run-now Redis does not take in time is given up, saying so', async (t) => {
   // A queue on a Redis that is not there: ioredis keeps the command, waiting for it, past the deadline.
   const nowhere = createRedis('redis://127.0.0.1:1');

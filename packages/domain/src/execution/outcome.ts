@@ -1,5 +1,6 @@
 import { ExecutionState } from '../execution-state.js';
 import { pythonJsonDumps } from '../python-json.js';
+import { cappedResult } from '../run-output.js';
 
 /** Why a run was cut short by its worker. */
 export type AbortReason = 'stop' | 'timeout' | 'shutdown';
@@ -33,9 +34,9 @@ export function runOutcome(
   if ('error' in answer) {
     return {
       state: ExecutionState.failed,
-      description: answer.error.message,
-      result: answer.error.stack ?? answer.error.message,
+      description: cappedResult(answer.error.message),
+      result: cappedResult(answer.error.stack ?? answer.error.message),
     };
   }
-  return { state: ExecutionState.succeeded, description: '', result: pythonJsonDumps(answer.value) };
+  return { state: ExecutionState.succeeded, description: '', result: cappedResult(pythonJsonDumps(answer.value)) };
 }

@@ -30,7 +30,8 @@ export function pageRequest(query: PageQuery): { limit: number; after?: PageMark
   if (query.cursor === undefined || query.cursor === '') return { limit };
   try {
     const [ms, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof ms === 'number' && Number.isFinite(ms) && typeof id === 'string') {
+    // A time a Date can hold (±8.64e15 ms): any other was not handed out here.
+    if (typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 && typeof id === 'string') {
       return { limit, after: { time: new Date(ms), id } };
     }
   } catch {

@@ -139,6 +139,49 @@ t.test('bad input is a 400 naming the problem', async (t) => {
   t.equal(unchanged.minute, '*/5', 'a rejected PUT changed nothing');
 });
 
+t.test('arguments are any JSON, stored as given; past what JSON holds or the caps, a 400 saying which', async (t) => {
+  const args = [[1, 2], { 'a.b': 1, $x: 2, 'k\u0000': [null, true, 'é'] }, -0.5, 1e300];
+  const id = await createJob({ pub_args: args });
+  t.same((await api.request('GET', `/api/v1/jobs/${id}`)).body.pub_args, args, 'read back as given');
+  await api.request('PUT', `/api/v1/jobs/${id}`, { pub_args: [[[['deep']]]] });
+  t.same((await api.request('GET', `/api/v1/jobs/${id}`)).body.pub_args, [[[['deep']]]], 'and changed as given');
+  let deep: unknown = 'bottom';
+  for (let i = 0; i < 40; i++) deep = [deep];
+  for (const [body, message] of [
+    [
+      '{"name":"n","job_class_string":"a.B","hour":"1","pub_args":[1e400]}',
+      /pub_args: pub_args\[0\] is a number JSON cannot hold/,
+    ],
+    [
+      JSON.stringify({ name: 'n', job_class_string: 'a.B', hour: '1', pub_args: ['x'.repeat(70_000)] }),
+      /at most 65536 allowed/,
+    ],
+    [
+      JSON.stringify({ name: 'n', job_class_string: 'a.B', hour: '1', pub_args: [deep] }),
+      /nested deeper than 32 levels/,
+    ],
+  ] as const) {
+    const res = await api.request('POST', '/api/v1/jobs', body);
+    t.equal(res.status, 400);
+    t.match(res.body.error, message);
+  }
+});
+
+t.test('a body that is not UTF-8 is refused, not stored with replacement characters', async (t) => {
+  const body = Buffer.concat([
+    Buffer.from('{"name":"bad '),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from('","job_class_string":"a.B","hour":"1"}'),
+  ]);
+  const res = await fetch(`${api.base}/api/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  t.equal(res.status, 400);
+  t.match(await res.json(), { error: 'malformed JSON body: it is not valid UTF-8' });
+});
+
 t.test('a body over the limit is a 413 JSON error', async (t) => {
   const res = await api.request('POST', '/api/v1/jobs', { name: 'x'.repeat(2 * 1024 * 1024), job_class_string: 'a' });
   t.equal(res.status, 413);

@@ -65,9 +65,13 @@ t.test('bad paging is a 400 naming the problem', async (t) => {
     ['limit=10001', /^limit must be between 1 and 10000$/],
     ['limit=ten', /limit/],
     ['cursor=bm90LWEtY3Vyc29y', /^cursor is not one this API handed out$/],
+    // A time past what a Date holds.
+    [`cursor=${Buffer.from(JSON.stringify([1e300, 'x'])).toString('base64url')}`, /^cursor is not one/],
   ] as const) {
-    const res = await api.request('GET', `/api/v1/jobs?${query}`);
-    t.equal(res.status, 400, query);
-    t.match(res.body.error, message, query);
+    for (const list of ['jobs', 'executions', 'logs']) {
+      const res = await api.request('GET', `/api/v1/${list}?${query}`);
+      t.equal(res.status, 400, `${list}?${query}`);
+      t.match(res.body.error, message, `${list}?${query}`);
+    }
   }
 });
