@@ -1,3 +1,4 @@
+import { storeMaxConnections } from '@tickwork/config';
 import mongoose, { type Connection } from 'mongoose';
 import { apiTokenModel } from './models/api-token-model.js';
 import { auditLogModel } from './models/audit-log-model.js';
@@ -25,9 +26,17 @@ export class Store {
    * Connects and creates the indexes, awaiting them: mongoose would otherwise swallow an index that the
    * server rejects, and the unique fire index is what keeps runs once per fire.
    */
-  static async open(url: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<Store> {
+  static async open(
+    url: string,
+    options: { serverSelectionTimeoutMS?: number; maxPoolSize?: number } = {},
+  ): Promise<Store> {
     const connection = mongoose.createConnection(url, {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      // At most this many operations of this process at the server at once (STORE_MAX_CONNECTIONS, 10); more
+      // wait in the driver. The driver's default, 100, let one busy process wedge FerretDB: an update holds two
+      // of FerretDB's PostgreSQL connections, and when every one is held by a waiting update, none gets its
+      // second and FerretDB answers nothing again (README, "Development", sizes the pool against this).
+      maxPoolSize: options.maxPoolSize ?? storeMaxConnections(),
       // Fail fast while disconnected instead of queueing: callers answer 503 or retry themselves.
       bufferCommands: false,
       autoIndex: false,
