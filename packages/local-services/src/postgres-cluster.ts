@@ -213,7 +213,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
       const blocked = blockedFor(account, path);
       if (blocked) {
         throw new PostgresUnavailableError(
-          `PostgreSQL runs as the user "${SUPERUSER}" (we are root), which cannot enter ${blocked} to reach ${path}`,
+          `PostgreSQL runs as the user "${SUPERUSER}" (we are root), which cannot enter ${blocked} to reach ` +
+            `${path}; \`chmod o+x ${blocked}\` lets it pass through, or choose another TICKWORK_DATA_DIR`,
         );
       }
     }
