@@ -31,14 +31,14 @@ const PRIVATE_SERVERS_AT_ONCE = 2;
  */
 export async function provideThrowawayMongo(
   env: NodeJS.ProcessEnv,
-  options: { durable?: boolean; say?: (line: string) => void } = {},
+  options: { durable?: boolean; say?: (line: string) => void; log?: (line: string) => void } = {},
 ): Promise<LocalMongo> {
   return provideLocalMongo(env, {
     durable: options.durable ?? false,
     poolMaxConns: TEST_POOL_MAX_CONNS,
     extraConnections: PRIVATE_POOL_MAX_CONNS * PRIVATE_SERVERS_AT_ONCE,
-    log: linePrinter('mongo'),
-    postgresLog: linePrinter('postgres'),
+    log: options.log ?? linePrinter('mongo'),
+    postgresLog: options.log ?? linePrinter('postgres'),
     say: options.say ?? linePrinter('tickwork'),
   });
 }
