@@ -1,16 +1,21 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   chownSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -151,6 +156,32 @@ function blockedFor(account: { uid: number; gid: number }, path: string): string
   }
 }
 
+/**
+ * The binaries copied where the user `postgres` can reach them (the temp dir), for a checkout it cannot enter
+ * (under /root, say). Copied once per package version, under a temp name then renamed, so starts at once
+ * never see half a copy.
+ */
+function reachableCopy(paths: { initdb: string; postgres: string }): { initdb: string; postgres: string } {
+  const nativeDir = resolve(paths.initdb, '../..');
+  const packageDir = dirname(nativeDir);
+  const { name, version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  const copy = join(tmpdir(), `tickwork-${String(name).replace(/\W+/g, '-')}-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const partial = `${copy}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, copy);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another start got there first
+    }
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+}
+
 /** Output lines of a process, kept for an error message. */
 function tail(lines: string[], log: Log): Log {
   return (line) => {
@@ -209,6 +240,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
   const account = await serverAccount(log);
   mkdirSync(dirname(dataDir), { recursive: true });
   if (account) {
+    if (blockedFor(account, paths.postgres)) Object.assign(paths, reachableCopy(paths));
     for (const path of [paths.postgres, dataDir]) {
       const blocked = blockedFor(account, path);
       if (blocked) {
@@ -236,6 +268,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
     throw new Error(`${passwordPath} is missing: without it the cluster in ${dataDir} cannot be reached`);
   }
   const password = readFileSync(passwordPath, 'utf8').trim();
+  await stopOrphan(dataDir, log);
 
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
@@ -302,6 +335,39 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
       },
     };
   }
+}
+
+/**
+ * A PostgreSQL an earlier start left running on `dataDir` (it was killed before it could stop it): its
+ * parent is gone (ppid 1) and its command line names this data dir. Stopped (fast shutdown) so this start
+ * can serve the data; one that still has a parent belongs to a running start, and is left to refuse us.
+ */
+async function stopOrphan(dataDir: string, log: Log): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+  } catch {
+    return;
+  }
+  let ps: string;
+  try {
+    ps = (await run('ps', ['-o', 'ppid=,args=', '-p', String(pid)])).stdout.trim();
+  } catch {
+    return; // not running: PostgreSQL replaces a stale lock file itself
+  }
+  const [ppid, ...args] = ps.split(/\s+/);
+  if (ppid !== '1' || !args.join(' ').includes(`postgres -D ${dataDir} `)) return;
+  log(`PostgreSQL (pid ${pid}) was left running on ${dataDir} by a start that did not stop it: stopping it`);
+  process.kill(pid, 'SIGINT');
+  const gone = async () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  await waitUntil('the PostgreSQL left running to stop', gone, 60_000);
 }
 
 /** Fast shutdown (SIGINT); an immediate one (SIGQUIT) if that hangs, then SIGKILL. */
