@@ -141,6 +141,8 @@ export async function provideLocalMongo(env: NodeJS.ProcessEnv, options: LocalMo
           );
         }
         return row?.server_version.split(' ')[0] ?? 'unknown';
+      }).catch((err: Error) => {
+        throw new Error(`FERRETDB_POSTGRESQL_URL: cannot use it (${err.message})`);
       });
       noticeOldData();
       const { host, pathname } = new URL(external);
