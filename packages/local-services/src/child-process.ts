@@ -26,6 +26,34 @@ export async function stopChild(
   clearTimeout(timer);
 }
 
+/**
+ * Makes sure `child` — a server in a process group of its own, which nothing else stops — ends with this
+ * process however it ends: at exit (a crash, process.exit) we signal it; if we are killed outright (SIGKILL,
+ * OOM), a small watcher shell that outlives us does. Returns what cancels both, for a clean stop.
+ */
+export function endWithThisProcess(child: ChildProcess, signal: NodeJS.Signals): () => void {
+  const onExit = () => child.kill(signal);
+  process.once('exit', onExit);
+  let watcher: ChildProcess | undefined;
+  if (process.platform !== 'win32' && child.pid) {
+    watcher = spawn(
+      'sh',
+      [
+        '-c',
+        'while kill -0 "$0" 2>/dev/null; do sleep 1; done; kill -s "$2" "$1" 2>/dev/null',
+        String(process.pid),
+      ].concat([String(child.pid), signal.replace(/^SIG/, '')]),
+      { detached: true, stdio: 'ignore' },
+    );
+    watcher.on('error', () => undefined);
+    watcher.unref();
+  }
+  return () => {
+    process.off('exit', onExit);
+    watcher?.kill();
+  };
+}
+
 /** Polls `check` until it resolves true, or fails with `what` after `timeoutMs`. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -44,7 +44,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     say('stopped');
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+  // SIGHUP too: a closed terminal no longer reaches the servers, which run in process groups of their own.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
   try {
     const mongo = await provideLocalMongo(env, {

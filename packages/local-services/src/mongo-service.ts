@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { type Log, spawnService, stopChild, waitUntil } from './child-process.js';
+import { endWithThisProcess, type Log, spawnService, stopChild, waitUntil } from './child-process.js';
 import { ensureFerretDb } from './ferretdb-binary.js';
 import { ferretDbPostgresqlUrl, indexFerretDbQueries } from './ferretdb-postgresql.js';
 import { freePort } from './free-port.js';
@@ -99,14 +99,13 @@ export async function provideMongo(env: NodeJS.ProcessEnv, options: MongoOptions
   // A process group of its own, like PostgreSQL's: a Ctrl-C in the terminal reaches npm start alone, which
   // stops the server after the workers have written their last runs.
   const child = spawnService(command, args, log, { detached: true });
-  const onExit = () => child.kill('SIGTERM');
-  process.once('exit', onExit);
+  const unwatch = endWithThisProcess(child, 'SIGTERM');
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`${source} exited with code ${code} before it was ready`))),
   );
   exited.catch(() => undefined);
   const stop = async () => {
-    process.off('exit', onExit);
+    unwatch();
     await stopChild(child);
     removeTemporary();
   };

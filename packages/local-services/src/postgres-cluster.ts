@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { type Log, spawnService, stopChild, waitUntil } from './child-process.js';
+import { endWithThisProcess, type Log, spawnService, stopChild, waitUntil } from './child-process.js';
 import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
@@ -320,9 +320,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
       throw new PostgresUnavailableError(message);
     }
     const version = await serverVersion(url('postgres'));
-    // If this process ends without stop() (a crash, process.exit), PostgreSQL still shuts down cleanly.
-    const onExit = () => child.kill('SIGINT');
-    process.once('exit', onExit);
+    // If this process ends without stop() (a crash, a kill), PostgreSQL still shuts down cleanly.
+    const unwatch = endWithThisProcess(child, 'SIGINT');
     return {
       url,
       version,
@@ -330,7 +329,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
       dataDir,
       created,
       async stop() {
-        process.off('exit', onExit);
+        unwatch();
         await stopPostgres(child);
       },
     };

@@ -61,8 +61,10 @@ async function npmStart(t: Test, env: NodeJS.ProcessEnv) {
   return { start, output, exited, pid: start.pid as number };
 }
 
+// Two starts, the first creating a PostgreSQL cluster: more than the suite's 120 s on a loaded machine.
+t.setTimeout(300_000);
+
 t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops them all; data kept', async (t) => {
-  t.setTimeout(300_000);
   const { env } = testEnvironment(t);
   const dataDir = mkdtempSync(join(tmpdir(), 'tickwork-start-'));
   // As root PostgreSQL runs as the user postgres, which must be able to pass through the data dir's parents.
