@@ -8,8 +8,9 @@ export function say(message: string): void {
 }
 
 /**
- * The benchmark's own services: a throw-away MongoDB-wire server (as `npm test` gets) and a redis-server of
- * its own, so nothing else on the machine shares its Redis. Each scenario gets its own database and queue
+ * The benchmark's own services: a throw-away MongoDB-wire server — what npm start runs by default, FerretDB
+ * on a private PostgreSQL cluster with fsync on as users get it (not the test suite's fsync-off one) — and a
+ * redis-server of its own, so nothing else on the machine shares its Redis. Each scenario gets its own database and queue
  * prefix on them (the test helpers' environment), dropped when the scenario ends.
  */
 export class BenchStack {
@@ -20,7 +21,7 @@ export class BenchStack {
 
   static async start(): Promise<BenchStack> {
     const log = (line: string) => say(line);
-    const mongo = await provideThrowawayMongo(process.env);
+    const mongo = await provideThrowawayMongo(process.env, { durable: true, say: log, log });
     try {
       const redis = await startRedisServer({}, log);
       // The test helpers read where the services are from these.

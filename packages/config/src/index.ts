@@ -66,6 +66,8 @@ export interface Config {
   notifySlackUrl?: string;
   /** A worker rewrites this file at each heartbeat that reached Redis: its age tells an orchestrator it lives. */
   workerHealthFile?: string;
+  /** MongoDB connections (so store operations in flight) one process opens at most: `storeMaxConnections`. */
+  storeMaxConnections: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -150,6 +152,16 @@ function redisUrl(env: Env): string | undefined {
     return raw;
   }
   return url(env, 'REDIS_URL', ['redis', 'rediss']);
+}
+
+/**
+ * STORE_MAX_CONNECTIONS: the MongoDB driver's maxPoolSize in each process, so at most this many store
+ * operations of one process are at the server at once; more wait their turn in the driver. Store.open reads
+ * it, so every process honours it; loadConfig checks it at start. On FerretDB the fleet's total must stay
+ * well below the server's PostgreSQL pool (README, "Development").
+ */
+export function storeMaxConnections(env: Env = process.env): number {
+  return integer(env, 'STORE_MAX_CONNECTIONS', 10, 1, 1000);
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -256,6 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
+    storeMaxConnections: storeMaxConnections(env),
   };
 }
 

@@ -85,3 +85,12 @@ t.test('processes that connect need both URLs', async (t) => {
   t.throws(() => loadServiceConfig({ REDIS_URL: 'redis://x' }), { message: /^MONGODB_URL: is required/ });
   t.throws(() => loadServiceConfig({ MONGODB_URL: 'mongodb://x' }), { message: /^REDIS_URL: is required/ });
 });
+
+t.test('STORE_MAX_CONNECTIONS: 10 connections per process by default, a bad value names the variable', async (t) => {
+  t.equal(loadConfig({}).storeMaxConnections, 10);
+  t.equal(loadConfig({ STORE_MAX_CONNECTIONS: '4' }).storeMaxConnections, 4);
+  t.throws(() => loadConfig({ STORE_MAX_CONNECTIONS: '0' }), { message: /^STORE_MAX_CONNECTIONS: must be between 1/ });
+  t.throws(() => loadConfig({ STORE_MAX_CONNECTIONS: 'many' }), {
+    message: /^STORE_MAX_CONNECTIONS: must be a whole number/,
+  });
+});

@@ -165,8 +165,9 @@ export function jobArguments(args: unknown[]): unknown[] {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new ValidationError('pub_args', `pub_args: ${path} is a number JSON cannot hold (${value})`);
     }
-    if (Array.isArray(value)) value.forEach((v, i) => visit(v, depth + 1, `${path}[${i}]`));
-    else if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(v, depth + 1, `${path}[${i}]`);
+    } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) visit(v, depth + 1, `${path}[${JSON.stringify(k)}]`);
     }
   };

@@ -1,8 +1,17 @@
 export { ensureFerretDb, FERRETDB_BINARY } from './ferretdb-binary.js';
+export { ferretDbPoolSize, ferretDbPostgresqlUrl } from './ferretdb-postgresql.js';
 export { freePort } from './free-port.js';
+export { type LocalMongo, provideLocalMongo, SQLITE_COST } from './local-mongo.js';
 export { startLocalStack } from './local-stack.js';
 export { mongoAnswersPing, type ProvidedService, provideMongo } from './mongo-service.js';
 export { LOCAL_DIR, REPO_ROOT } from './paths.js';
+export {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  postgresDatabaseUrl,
+  startPostgresCluster,
+  withPostgres,
+} from './postgres-cluster.js';
 export {
   provideRedis,
   redisAnswersPing,
@@ -10,4 +19,9 @@ export {
   startRedisSentinel,
   startRedisServer,
 } from './redis-service.js';
-export { provideThrowawayMongo, runTestSuite } from './test-services.js';
+export {
+  PRIVATE_POOL_MAX_CONNS,
+  provideThrowawayMongo,
+  runTestSuite,
+  TEST_POOL_MAX_CONNS,
+} from './test-services.js';

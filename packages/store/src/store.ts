@@ -1,3 +1,4 @@
+import { storeMaxConnections } from '@tickwork/config';
 import type { Document } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import type { BatchOptions } from './batched-inserts.js';
@@ -17,6 +18,8 @@ export const LEDGER_COLLECTION = 'execution_ledger';
 
 export interface StoreOptions {
   serverSelectionTimeoutMS?: number;
+  /** At most this many operations of this process at the server at once (default STORE_MAX_CONNECTIONS). */
+  maxPoolSize?: number;
   /** How inserts are gathered into batches; `companions` ride with each ledger batch (a worker's lease). */
   batch?: Partial<BatchOptions>;
 }
@@ -44,6 +47,11 @@ export class Store {
   static async open(url: string, options: StoreOptions = {}): Promise<Store> {
     const connection = mongoose.createConnection(url, {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      // At most this many operations of this process at the server at once (STORE_MAX_CONNECTIONS, 10); more
+      // wait in the driver. The driver's default, 100, let one busy process wedge FerretDB: an update holds two
+      // of FerretDB's PostgreSQL connections, and when every one is held by a waiting update, none gets its
+      // second and FerretDB answers nothing again (README, "Development", sizes the pool against this).
+      maxPoolSize: options.maxPoolSize ?? storeMaxConnections(),
       // Fail fast while disconnected instead of queueing: callers answer 503 or retry themselves.
       bufferCommands: false,
       autoIndex: false,

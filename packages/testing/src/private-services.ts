@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
   freePort,
+  PRIVATE_POOL_MAX_CONNS,
   type ProvidedService,
+  postgresDatabaseUrl,
   provideMongo,
   startRedisCluster,
   startRedisSentinel,
@@ -16,25 +21,42 @@ interface Teardown {
 
 const quiet = () => {};
 
+/** Where a PrivateMongo keeps its data: a database of its own on the suite's PostgreSQL, or a directory. */
+type Backing = { postgresqlUrl: string } | { dataDir: string };
+
 /**
  * A MongoDB-wire server of one test's own, for faults the shared one must not suffer: the test stops it and
- * starts it again on the same port with the same data. Removed at teardown.
+ * starts it again on the same port with the same data. On the suite's default store it is a FerretDB of its
+ * own on a PostgreSQL database of its own in the suite's cluster (as npm start runs); otherwise (MONGODB_URL,
+ * mongod, SQLite) a server with a temp directory. Removed at teardown.
  */
 export class PrivateMongo {
   private server: ProvidedService | undefined;
 
   private constructor(
     readonly port: number,
-    private readonly dataDir: string,
+    private readonly backing: Backing,
     private readonly listenHost: string,
   ) {}
 
   static async start(t: Teardown, options: { listenHost?: string } = {}): Promise<PrivateMongo> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tickwork-private-mongo-'));
-    const mongo = new PrivateMongo(await freePort(), dataDir, options.listenHost ?? '127.0.0.1');
+    const suitePostgresql = process.env.TICKWORK_TEST_POSTGRESQL_URL;
+    let backing: Backing;
+    let remove: () => Promise<void>;
+    if (suitePostgresql) {
+      const database = `private_${randomBytes(6).toString('hex')}`;
+      await createPostgresDatabase(suitePostgresql, database);
+      backing = { postgresqlUrl: postgresDatabaseUrl(suitePostgresql, database) };
+      remove = () => dropPostgresDatabase(suitePostgresql, database);
+    } else {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tickwork-private-mongo-'));
+      backing = { dataDir };
+      remove = async () => rmSync(dataDir, { recursive: true, force: true });
+    }
+    const mongo = new PrivateMongo(await freePort(), backing, options.listenHost ?? '127.0.0.1');
     t.teardown(async () => {
       await mongo.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await remove();
     });
     await mongo.start();
     return mongo;
@@ -46,10 +68,15 @@ export class PrivateMongo {
   }
 
   async start(): Promise<void> {
-    this.server ??= await provideMongo(
-      {},
-      { dataDir: this.dataDir, port: this.port, listenHost: this.listenHost, log: quiet },
-    );
+    const store =
+      'postgresqlUrl' in this.backing
+        ? {
+            ferretDbBackend: 'postgresql' as const,
+            postgresqlUrl: this.backing.postgresqlUrl,
+            poolMaxConns: PRIVATE_POOL_MAX_CONNS,
+          }
+        : { dataDir: this.backing.dataDir };
+    this.server ??= await provideMongo({}, { ...store, port: this.port, listenHost: this.listenHost, log: quiet });
   }
 
   async stop(): Promise<void> {
