@@ -1,4 +1,11 @@
-import { bucketsCovering, type Execution, foldExecution, type LedgerEntry } from '@tickwork/domain';
+import {
+  type BucketKey,
+  bucketsCovering,
+  dayOf,
+  type Execution,
+  foldExecution,
+  type LedgerEntry,
+} from '@tickwork/domain';
 import type { LedgerRepository, Page, PageMark } from '@tickwork/store';
 
 /** Most recently updated first, ties by id: the order lists are shown and paged in (ndscheduler's). */
@@ -39,9 +46,15 @@ const PARALLEL_READS = 4;
 export class ExecutionHistory {
   constructor(private readonly ledger: LedgerRepository) {}
 
-  /** Every entry of the executions scheduled in [start, end] (and of some just outside: whole buckets), outputs left out. */
-  async entriesBetween(start: number, end: number): Promise<LedgerEntry[]> {
-    const keys = bucketsCovering(start, end);
+  /**
+   * Every entry of the executions scheduled in [start, end] (and of some just outside: whole buckets),
+   * outputs left out. `byDay` reads whole days: a few look-ups for a long range, at the price of what the
+   * days hold outside it (loading a window of a day, say).
+   */
+  async entriesBetween(start: number, end: number, byDay = false): Promise<LedgerEntry[]> {
+    const keys: BucketKey[] = byDay
+      ? Array.from({ length: dayOf(end) - dayOf(start) + 1 }, (_, i) => ({ day: dayOf(start) + i }))
+      : bucketsCovering(start, end);
     const entries: LedgerEntry[] = [];
     for (let i = 0; i < keys.length; i += PARALLEL_READS) {
       const batches = await Promise.all(keys.slice(i, i + PARALLEL_READS).map((key) => this.ledger.entriesIn(key)));

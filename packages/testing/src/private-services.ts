@@ -62,6 +62,11 @@ export class PrivateMongo {
     return mongo;
   }
 
+  /** Its PostgreSQL database, when it stores there (the suite's default): for tests that look at the plans. */
+  get postgresqlUrl(): string | undefined {
+    return 'postgresqlUrl' in this.backing ? this.backing.postgresqlUrl : undefined;
+  }
+
   /** The URL of a database on it, reached through `host`. */
   url(database: string, host = '127.0.0.1'): string {
     return `mongodb://${host}:${this.port}/${database}`;

@@ -167,7 +167,7 @@ export class ExecutionWindow {
     this.loading ??= (async () => {
       const started = Date.now();
       const edge = started - this.options.spanMs;
-      const entries = await this.history.entriesBetween(edge, started + 3_600_000);
+      const entries = await this.history.entriesBetween(edge, started + 3_600_000, true);
       this.entries.clear();
       this.executions.clear();
       this.from = edge;
