@@ -313,7 +313,7 @@ export class RunRecorder {
   }
 
   private async run(attempt: Attempt, signal?: AbortSignal): Promise<void> {
-    const { running, sandbox, registry } = this.parts;
+    const { running, sandbox } = this.parts;
     const { executionId, definition, log } = attempt;
     log.info({ job_class_string: definition.job_class_string }, 'run started');
     const startedTime = new Date();
@@ -333,8 +333,6 @@ export class RunRecorder {
       try {
         const value = await sandbox.run(
           {
-            packages: [...registry.packages],
-            baseDir: process.cwd(),
             jobClassString: definition.job_class_string,
             jobId: definition.job_id,
             executionId,

@@ -24,6 +24,7 @@ import { NotificationSender } from './notification-sender.js';
 import { OutageRetry } from './outage-retry.js';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
+import { jobEnvironment } from './sandbox/job-environment.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { SerialWrites } from './serial-writes.js';
 
@@ -42,6 +43,7 @@ export type WorkerConfig = Pick<
   | 'notifyWebhookUrl'
   | 'notifySlackUrl'
   | 'workerHealthFile'
+  | 'jobEnvPassthrough'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -89,7 +91,12 @@ export class TickworkWorker {
       coalesce: config.jobCoalesce,
     };
     const limiter = new InstanceLimiter(redis, config.queuePrefix);
-    const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
+    const sandbox = new Sandbox({
+      maxMemoryMb: config.jobMaxMemoryMb,
+      maxIdle: config.workerConcurrency,
+      setup: { packages: [...registry.packages], baseDir: process.cwd() },
+      env: jobEnvironment(process.env, config.jobEnvPassthrough),
+    });
     const writes = new SerialWrites();
     // Aborted when the shutdown grace runs out: until then, writes MongoDB refused are kept and retried.
     const giveUp = new AbortController();

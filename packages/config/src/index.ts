@@ -57,6 +57,8 @@ export interface Config {
   notifySlackUrl?: string;
   /** A worker rewrites this file at each heartbeat that reached Redis: its age tells an orchestrator it lives. */
   workerHealthFile?: string;
+  /** Variables of the worker's environment that job processes get besides the fixed allow-list. */
+  jobEnvPassthrough: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -141,6 +143,40 @@ function redisUrl(env: Env): string | undefined {
     return raw;
   }
   return url(env, 'REDIS_URL', ['redis', 'rediss']);
+}
+
+/**
+ * Tickwork's secrets and connection strings (and the CLI's credentials): a job never gets these, even when
+ * JOB_ENV_PASSTHROUGH names them, since whoever may write a job could then print them.
+ */
+export const SECRET_VARIABLES: readonly string[] = [
+  'MONGODB_URL',
+  'REDIS_URL',
+  'SESSION_SECRET',
+  'ADMIN_USERNAME',
+  'ADMIN_PASSWORD',
+  'NOTIFY_WEBHOOK_URL',
+  'NOTIFY_SLACK_URL',
+  'FERRETDB_POSTGRESQL_URL',
+  'TICKWORK_TOKEN',
+  'TICKWORK_PASSWORD',
+];
+
+/** JOB_ENV_PASSTHROUGH: comma-separated variable names, none of them one of Tickwork's secrets. */
+function passthroughNames(env: Env): string[] {
+  const names = text(env, 'JOB_ENV_PASSTHROUGH', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ConfigError('JOB_ENV_PASSTHROUGH', `${JSON.stringify(name)} is not a variable name`);
+    }
+    if (SECRET_VARIABLES.includes(name)) {
+      throw new ConfigError('JOB_ENV_PASSTHROUGH', `${name} is one of Tickwork's secrets and is never given to jobs`);
+    }
+  }
+  return names;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -244,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifyWebhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http', 'https']),
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
+    jobEnvPassthrough: passthroughNames(env),
   };
 }
 

@@ -43,8 +43,18 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: "\*" is not an origin/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: "true" is not a hop count/],
     [{ LOGIN_ATTEMPTS_PER_IP: '0' }, /^LOGIN_ATTEMPTS_PER_IP: must be between/],
+    [{ JOB_ENV_PASSTHROUGH: 'OK,NOT-A-NAME' }, /^JOB_ENV_PASSTHROUGH: "NOT-A-NAME" is not a variable name/],
+    [{ JOB_ENV_PASSTHROUGH: 'HTTP_PROXY, REDIS_URL' }, /^JOB_ENV_PASSTHROUGH: REDIS_URL is one of Tickwork's secrets/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
+});
+
+t.test('JOB_ENV_PASSTHROUGH is a list of names', async (t) => {
+  t.same(loadConfig({}).jobEnvPassthrough, []);
+  t.same(loadConfig({ JOB_ENV_PASSTHROUGH: ' HTTP_PROXY, SIMPLE_SCHEDULER_SLACK_URL ,' }).jobEnvPassthrough, [
+    'HTTP_PROXY',
+    'SIMPLE_SCHEDULER_SLACK_URL',
+  ]);
 });
 
 t.test('authentication settings', async (t) => {

@@ -20,7 +20,8 @@ export class JobClassRegistry {
     readonly packages: readonly string[],
   ) {}
 
-  static async load(packages: readonly string[], baseDir = process.cwd()): Promise<JobClassRegistry> {
+  static async load(packages: readonly string[], options: { baseDir?: string } = {}): Promise<JobClassRegistry> {
+    const baseDir = options.baseDir ?? process.cwd();
     const classes = new Map<string, JobClass>();
     for (const specifier of packages) {
       const target =

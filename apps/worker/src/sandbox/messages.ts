@@ -1,8 +1,12 @@
+/** What a job's process is started with (its first argument, as JSON): the job classes to load. */
+export interface ChildSetup {
+  packages: string[];
+  baseDir: string;
+}
+
 /** What the worker and a job's child process say to each other over IPC. */
 export interface RunRequest {
   type: 'run';
-  packages: string[];
-  baseDir: string;
   jobClassString: string;
   jobId: string;
   executionId: string;
