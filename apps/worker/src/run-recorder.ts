@@ -1,4 +1,12 @@
-import { ExecutionState, type JobSummary, newId, pythonJsonDumps, retryStep, triggerFor } from '@tickwork/domain';
+import {
+  classRoleRefusal,
+  ExecutionState,
+  type JobSummary,
+  newId,
+  pythonJsonDumps,
+  retryStep,
+  triggerFor,
+} from '@tickwork/domain';
 import {
   BACKFILL_RUN,
   type BackfillRunData,
@@ -290,11 +298,15 @@ export class RunRecorder {
     }
   }
 
-  /** Resolved here too, so an unknown class is a `scheduled error` without starting a process. */
+  /**
+   * Resolved here too, so an unknown class is a `scheduled error` without starting a process; so is a job
+   * whose author's role is below what its class needs here (this worker knows the class, the API may not).
+   */
   private classRefusal(definition: JobSummary): Refusal | null {
     try {
-      this.parts.registry.resolve(definition.job_class_string);
-      return null;
+      const classRole = this.parts.registry.requiredRole(definition.job_class_string);
+      const refused = classRoleRefusal(definition.job_class_string, classRole, definition.author_role);
+      return refused ? { description: refused, result: '' } : null;
     } catch (err) {
       const error = err as Error;
       return { description: error.message, result: error.stack ?? error.message };

@@ -44,6 +44,7 @@ export type WorkerConfig = Pick<
   | 'notifySlackUrl'
   | 'workerHealthFile'
   | 'jobEnvPassthrough'
+  | 'jobClassRoles'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -79,7 +80,7 @@ export class TickworkWorker {
   ) {}
 
   static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
-    const registry = await JobClassRegistry.load(config.jobClassPackages);
+    const registry = await JobClassRegistry.load(config.jobClassPackages, { roles: config.jobClassRoles });
     const store = await Store.open(config.mongodbUrl);
     const redis = createRedis(config.redisUrl);
     const host = { hostname: hostname(), pid: process.pid };

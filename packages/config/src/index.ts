@@ -59,6 +59,8 @@ export interface Config {
   workerHealthFile?: string;
   /** Variables of the worker's environment that job processes get besides the fixed allow-list. */
   jobEnvPassthrough: string[];
+  /** JOB_CLASS_ROLES: the role each named class's jobs need, over what the class declares. */
+  jobClassRoles: Record<string, 'editor' | 'admin'>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -179,6 +181,28 @@ function passthroughNames(env: Env): string[] {
   return names;
 }
 
+/** JOB_CLASS_ROLES: `job_class_string=role` pairs, comma-separated; roles editor or admin. */
+function classRoles(env: Env): Record<string, 'editor' | 'admin'> {
+  const roles: Record<string, 'editor' | 'admin'> = {};
+  for (const entry of text(env, 'JOB_CLASS_ROLES', '').split(',')) {
+    if (entry.trim() === '') continue;
+    const match = /^\s*([^\s=]+)\s*=\s*(\S+)\s*$/.exec(entry);
+    if (!match) {
+      throw new ConfigError('JOB_CLASS_ROLES', `${JSON.stringify(entry.trim())} is not job_class_string=role`);
+    }
+    const [, jobClassString, role] = match as unknown as [string, string, string];
+    if (role !== 'editor' && role !== 'admin') {
+      throw new ConfigError(
+        'JOB_CLASS_ROLES',
+        `${jobClassString}: the role must be editor or admin, got ${JSON.stringify(role)}`,
+      );
+    }
+    if (jobClassString in roles) throw new ConfigError('JOB_CLASS_ROLES', `${jobClassString} is named twice`);
+    roles[jobClassString] = role;
+  }
+  return roles;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -281,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
     jobEnvPassthrough: passthroughNames(env),
+    jobClassRoles: classRoles(env),
   };
 }
 

@@ -44,6 +44,9 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: "true" is not a hop count/],
     [{ LOGIN_ATTEMPTS_PER_IP: '0' }, /^LOGIN_ATTEMPTS_PER_IP: must be between/],
     [{ JOB_ENV_PASSTHROUGH: 'OK,NOT-A-NAME' }, /^JOB_ENV_PASSTHROUGH: "NOT-A-NAME" is not a variable name/],
+    [{ JOB_CLASS_ROLES: 'a.B=editor,c.D' }, /^JOB_CLASS_ROLES: "c.D" is not job_class_string=role/],
+    [{ JOB_CLASS_ROLES: 'a.B=viewer' }, /^JOB_CLASS_ROLES: a.B: the role must be editor or admin, got "viewer"/],
+    [{ JOB_CLASS_ROLES: 'a.B=admin,a.B=editor' }, /^JOB_CLASS_ROLES: a.B is named twice/],
     [{ JOB_ENV_PASSTHROUGH: 'HTTP_PROXY, REDIS_URL' }, /^JOB_ENV_PASSTHROUGH: REDIS_URL is one of Tickwork's secrets/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
@@ -55,6 +58,15 @@ t.test('JOB_ENV_PASSTHROUGH is a list of names', async (t) => {
     'HTTP_PROXY',
     'SIMPLE_SCHEDULER_SLACK_URL',
   ]);
+});
+
+t.test('JOB_CLASS_ROLES maps classes to roles', async (t) => {
+  t.same(loadConfig({}).jobClassRoles, {});
+  t.same(
+    loadConfig({ JOB_CLASS_ROLES: 'simple_scheduler.jobs.shell_job.ShellJob=editor, other.Class = admin,' })
+      .jobClassRoles,
+    { 'simple_scheduler.jobs.shell_job.ShellJob': 'editor', 'other.Class': 'admin' },
+  );
 });
 
 t.test('authentication settings', async (t) => {

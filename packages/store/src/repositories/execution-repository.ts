@@ -64,7 +64,10 @@ export class ExecutionRepository {
       run_after: execution.run_after ?? null,
       output: '',
       attempts: [],
-      job: jobSummary(execution.job),
+      // The author's role goes with the snapshot: a run-now or a retry runs the job as recorded here.
+      job: execution.job.author_role
+        ? { ...jobSummary(execution.job), author_role: execution.job.author_role }
+        : jobSummary(execution.job),
     };
     try {
       await this.model.create(doc);

@@ -4,7 +4,8 @@ import type { JobDocument } from '../models/job-model.js';
 import { keysetQuery, type Page, type PageMark, toPage } from './keyset-page.js';
 
 function toDefinition(doc: JobDocument): JobDefinition {
-  return { ...jobSummary({ ...doc, job_id: doc._id, pub_args: doc.pub_args ?? [] }), paused: doc.paused };
+  const job = { ...jobSummary({ ...doc, job_id: doc._id, pub_args: doc.pub_args ?? [] }), paused: doc.paused };
+  return doc.author_role ? { ...job, author_role: doc.author_role } : job;
 }
 
 export class JobRepository {
