@@ -1,28 +1,11 @@
 // What a job can see of the worker: a ShellJob printing its environment must not show the worker's
 // connection strings or the API's secrets, only the allow-list and what JOB_ENV_PASSTHROUGH names.
-import { type ApiClient, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { runShellJob, spawnWorker, startApi, testEnvironment } from '@tickwork/testing';
 import t from 'tap';
 import { jobEnvironment } from '../src/sandbox/job-environment.js';
 
 const environment = testEnvironment(t);
 const api = await startApi(t, environment);
-
-/** Runs a ShellJob now and answers its finished execution with the output it logged. */
-async function runShell(api: ApiClient, argv: string[]): Promise<{ state: string; result: string; output: string }> {
-  const created = await api.request('POST', '/api/v1/jobs', {
-    name: `shell ${argv.join(' ')}`,
-    job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
-    pub_args: argv,
-    hour: '0',
-  });
-  const { execution_id } = (await api.request('POST', `/api/v1/executions/${created.body.job_id}`)).body;
-  const execution = await waitFor('the run to end', async () => {
-    const { body } = await api.request('GET', `/api/v1/executions/${execution_id}`);
-    return ['succeeded', 'failed', 'scheduled error'].includes(body.state) ? body : undefined;
-  });
-  const { output } = (await api.request('GET', `/api/v1/executions/${execution_id}/output`)).body;
-  return { ...execution, output };
-}
 
 t.test('a job sees the allow-list and JOB_ENV_PASSTHROUGH, none of the worker’s secrets', async (t) => {
   await spawnWorker(t, environment, {
@@ -34,9 +17,9 @@ t.test('a job sees the allow-list and JOB_ENV_PASSTHROUGH, none of the worker’
     TW_NOT_NAMED: 'kept from jobs',
     LC_TIME: 'C.UTF-8',
   });
-  const run = await runShell(api, ['/usr/bin/env']);
+  const run = await runShellJob(api, ['/usr/bin/env']);
   t.equal(run.state, 'succeeded', run.output);
-  const names = run.output
+  const names = (run.output as string)
     .split('\n')
     .map((line) => line.split('=')[0])
     .filter(Boolean);

@@ -4,6 +4,7 @@
 import {
   type ApiClient,
   loginCookie,
+  runToEnd,
   startApi,
   startWorker,
   type TestEnvironment,
@@ -46,16 +47,6 @@ async function apiWithEditors(environment: TestEnvironment): Promise<{ api: ApiC
 
 function shellJob(name: string, argv: string[] = ['true']) {
   return { name, job_class_string: SHELL, pub_args: argv, hour: '0' };
-}
-
-/** Runs the job now and waits for the run's end: its execution. */
-async function runToEnd(api: ApiClient, jobId: string, as: Record<string, string>) {
-  const run = await api.request('POST', `/api/v1/executions/${jobId}`, '', as);
-  if (run.status !== 200) throw new Error(`run-now answered ${run.status}: ${run.text}`);
-  return waitFor('the run to end', async () => {
-    const { body } = await api.request('GET', `/api/v1/executions/${run.body.execution_id}`, undefined, as);
-    return ['succeeded', 'failed', 'scheduled error'].includes(body.state) ? body : undefined;
-  });
 }
 
 const tap = t; // the file's own: a worker started under it outlives the subtest that starts it
