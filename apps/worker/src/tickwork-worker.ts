@@ -25,6 +25,7 @@ import { OutageRetry } from './outage-retry.js';
 import { RunRecorder } from './run-recorder.js';
 import { RunningRuns } from './running-runs.js';
 import { jobEnvironment } from './sandbox/job-environment.js';
+import { resolveRunAs } from './sandbox/run-as.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { SerialWrites } from './serial-writes.js';
 
@@ -45,6 +46,7 @@ export type WorkerConfig = Pick<
   | 'workerHealthFile'
   | 'jobEnvPassthrough'
   | 'jobClassRoles'
+  | 'jobRunAs'
 > & { mongodbUrl: string; redisUrl: string };
 
 /**
@@ -79,7 +81,9 @@ export class TickworkWorker {
     private readonly logger: Logger,
   ) {}
 
+  /** Throws a ConfigError naming JOB_RUN_AS when that user cannot be had. */
   static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
+    const runAs = config.jobRunAs === undefined ? undefined : resolveRunAs(config.jobRunAs);
     const registry = await JobClassRegistry.load(config.jobClassPackages, { roles: config.jobClassRoles });
     const store = await Store.open(config.mongodbUrl);
     const redis = createRedis(config.redisUrl);
@@ -95,8 +99,12 @@ export class TickworkWorker {
     const sandbox = new Sandbox({
       maxMemoryMb: config.jobMaxMemoryMb,
       maxIdle: config.workerConcurrency,
-      setup: { packages: [...registry.packages], baseDir: process.cwd() },
-      env: jobEnvironment(process.env, config.jobEnvPassthrough),
+      setup: {
+        packages: [...registry.packages],
+        baseDir: process.cwd(),
+        runAs: runAs ? { uid: runAs.uid, gid: runAs.gid } : null,
+      },
+      env: jobEnvironment(process.env, config.jobEnvPassthrough, runAs),
     });
     const writes = new SerialWrites();
     // Aborted when the shutdown grace runs out: until then, writes MongoDB refused are kept and retried.
@@ -166,6 +174,7 @@ export class TickworkWorker {
       worker.beat().catch((err) => logger.warn({ err }, 'heartbeat failed'));
     }, config.workerHeartbeatSec * 1000);
     worker.heartbeat.unref();
+    if (runAs) logger.info({ uid: runAs.uid, gid: runAs.gid }, `jobs run as ${runAs.name} (JOB_RUN_AS)`);
     logger.info(
       { hostname: worker.hostname, pid: worker.pid, worker_id: worker.id, job_classes: registry.metaInfo().length },
       `worker started on ${worker.hostname} with pid ${worker.pid}`,

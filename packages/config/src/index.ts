@@ -61,6 +61,8 @@ export interface Config {
   jobEnvPassthrough: string[];
   /** JOB_CLASS_ROLES: the role each named class's jobs need, over what the class declares. */
   jobClassRoles: Record<string, 'editor' | 'admin'>;
+  /** JOB_RUN_AS: the user (name, or uid[:gid]) job processes switch to; the worker resolves it at start. */
+  jobRunAs: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -203,6 +205,15 @@ function classRoles(env: Env): Record<string, 'editor' | 'admin'> {
   return roles;
 }
 
+/** JOB_RUN_AS: a user name, or a numeric uid with an optional gid. */
+function runAs(env: Env): string | undefined {
+  const raw = optional(env, 'JOB_RUN_AS');
+  if (raw !== undefined && !/^([a-z_][a-z0-9_.-]*\$?|\d+(:\d+)?)$/i.test(raw)) {
+    throw new ConfigError('JOB_RUN_AS', `${JSON.stringify(raw)} is neither a user name nor uid[:gid]`);
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -306,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
     jobEnvPassthrough: passthroughNames(env),
     jobClassRoles: classRoles(env),
+    jobRunAs: runAs(env),
   };
 }
 

@@ -47,6 +47,8 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ JOB_CLASS_ROLES: 'a.B=editor,c.D' }, /^JOB_CLASS_ROLES: "c.D" is not job_class_string=role/],
     [{ JOB_CLASS_ROLES: 'a.B=viewer' }, /^JOB_CLASS_ROLES: a.B: the role must be editor or admin, got "viewer"/],
     [{ JOB_CLASS_ROLES: 'a.B=admin,a.B=editor' }, /^JOB_CLASS_ROLES: a.B is named twice/],
+    [{ JOB_RUN_AS: 'no body' }, /^JOB_RUN_AS: "no body" is neither a user name nor uid\[:gid\]/],
+    [{ JOB_RUN_AS: '1000:' }, /^JOB_RUN_AS: "1000:" is neither/],
     [{ JOB_ENV_PASSTHROUGH: 'HTTP_PROXY, REDIS_URL' }, /^JOB_ENV_PASSTHROUGH: REDIS_URL is one of Tickwork's secrets/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
@@ -67,6 +69,13 @@ t.test('JOB_CLASS_ROLES maps classes to roles', async (t) => {
       .jobClassRoles,
     { 'simple_scheduler.jobs.shell_job.ShellJob': 'editor', 'other.Class': 'admin' },
   );
+});
+
+t.test('JOB_RUN_AS takes a name or uid[:gid]', async (t) => {
+  t.equal(loadConfig({}).jobRunAs, undefined);
+  for (const value of ['nobody', 'tickwork-jobs', '65534', '1000:1000']) {
+    t.equal(loadConfig({ JOB_RUN_AS: value }).jobRunAs, value);
+  }
 });
 
 t.test('authentication settings', async (t) => {

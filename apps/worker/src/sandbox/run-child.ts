@@ -32,8 +32,25 @@ process.on('disconnect', () => {
   }
 });
 
+/**
+ * JOB_RUN_AS: the process gives up root for good before any job code runs. It does so itself, after loading
+ * the job classes as the worker's user, because that user may be the only one able to read them (a checkout
+ * in a private directory). Then a job can read neither the worker's files nor its /proc/<pid>/environ.
+ */
+function dropPrivileges(runAs: { uid: number; gid: number }): void {
+  process.setgroups?.([]);
+  process.setgid?.(runAs.gid);
+  process.setuid?.(runAs.uid);
+  if (process.getuid?.() !== runAs.uid || process.getgid?.() !== runAs.gid) {
+    throw new Error(`could not switch to uid ${runAs.uid}, gid ${runAs.gid} (JOB_RUN_AS)`);
+  }
+}
+
 // The job classes are loaded once, as the process starts; a failure is reported by each run asked for.
-const ready = JobClassRegistry.load(setup.packages, { baseDir: setup.baseDir });
+const ready = JobClassRegistry.load(setup.packages, { baseDir: setup.baseDir }).then((registry) => {
+  if (setup.runAs) dropPrivileges(setup.runAs);
+  return registry;
+});
 ready.catch(() => undefined); // not unhandled: every run awaits it
 
 // Stop and timeout kill this process's whole group rather than asking: a job may ignore its signal. The
