@@ -63,6 +63,8 @@ export interface Config {
   jobClassRoles: Record<string, 'editor' | 'admin'>;
   /** JOB_RUN_AS: the user (name, or uid[:gid]) job processes switch to; the worker resolves it at start. */
   jobRunAs: string | undefined;
+  /** ALLOWED_HOSTS: Host header values (host or host:port, lowercased) answered while no users exist. */
+  allowedHosts: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -214,6 +216,28 @@ function runAs(env: Env): string | undefined {
   return raw;
 }
 
+/**
+ * ALLOWED_HOSTS: comma-separated host[:port] values (names, IPv4 addresses, [IPv6] addresses) that an API
+ * without users answers besides loopback ones; hosts are compared case-insensitively.
+ */
+function allowedHosts(env: Env): string[] {
+  const hosts = text(env, 'ALLOWED_HOSTS', '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    const match = /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?)(:(\d{1,5}))?$/.exec(host);
+    const port = match?.[4];
+    if (!match || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+      throw new ConfigError(
+        'ALLOWED_HOSTS',
+        `${JSON.stringify(host)} is not host or host:port, e.g. tickwork.internal:8888`,
+      );
+    }
+  }
+  return hosts;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -318,6 +342,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobEnvPassthrough: passthroughNames(env),
     jobClassRoles: classRoles(env),
     jobRunAs: runAs(env),
+    allowedHosts: allowedHosts(env),
   };
 }
 
