@@ -1,4 +1,4 @@
-import type { ClassRole } from '@tickwork/domain';
+import type { ClassRole } from '@tickwork/domain/role';
 
 /** One argument a job class documents, as ndscheduler's meta_info lists them. */
 export interface JobArgumentInfo {

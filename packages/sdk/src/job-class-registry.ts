@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ClassRole, isClassRole } from '@tickwork/domain';
+// The role module alone: every job process loads the SDK, and the whole domain package (typebox, the cron
+// engine) would add to each one's start.
+import { type ClassRole, isClassRole } from '@tickwork/domain/role';
 import { isJobClass, type JobClass, type JobClassInfo } from './job-base.js';
 
 export class JobClassNotFoundError extends Error {

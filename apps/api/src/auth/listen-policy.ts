@@ -9,7 +9,11 @@ export function isLoopback(host: string): boolean {
  * any site can reach a loopback port through a domain it rebinds to 127.0.0.1, but it cannot make the
  * browser send that Host: the page's own host goes with the request.
  */
-export function hostAllowed(host: string | undefined, listeningPort: number | undefined, allowed: readonly string[]) {
+export function hostAllowed(
+  host: string | undefined,
+  listeningPort: number | undefined,
+  allowed: readonly string[],
+): boolean {
   if (host === undefined) return false;
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.toLowerCase());
   if (!match) return false;
