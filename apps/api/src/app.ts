@@ -6,6 +6,7 @@ import errorHandler from './plugins/app/error-handler.js';
 import executionReaper from './plugins/app/execution-reaper.js';
 import executionService from './plugins/app/execution-service.js';
 import fleet from './plugins/app/fleet.js';
+import hostCheck from './plugins/app/host-check.js';
 import jobService from './plugins/app/job-service.js';
 import jsonBody from './plugins/app/json-body.js';
 import metrics from './plugins/app/metrics.js';
@@ -45,8 +46,8 @@ export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
 /**
  * Composes the API: the route table first (so it lists every route), app plugins (store, queue, services),
- * the web-facing ones (headers, CORS, sessions, rate limits), access control — before any route, so it
- * guards every one — then the routes.
+ * the web-facing ones (headers, the Host check while no users exist, CORS, sessions, rate limits), access
+ * control — before any route, so it guards every one — then the routes.
  */
 export async function buildApp(
   config: ApiConfig,
@@ -61,6 +62,8 @@ export async function buildApp(
     // Only the proxies in TRUST_PROXY may set request.ip and protocol (X-Forwarded-*): anyone else could
     // dodge the per-address login limit or fake HTTPS.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // A request without Host reaches the host check, which answers it in JSON (Node's own 400 is bare).
+    http: { requireHostHeader: false },
   });
 
   await app.register(routeTable);
@@ -78,6 +81,8 @@ export async function buildApp(
   if (config.seedDemoJob) await app.register(demoJob);
 
   await app.register(helmet, { config });
+  // Before every other request hook and every route (after helmet only, so its refusal has the headers).
+  await app.register(hostCheck, { config });
   await app.register(cors, { config });
   await app.register(session, { config });
   await app.register(rateLimit, { config });

@@ -1,11 +1,16 @@
-import { loadServiceConfigOrExit } from '@tickwork/config';
+import { ConfigError, loadServiceConfigOrExit } from '@tickwork/config';
 import { pino } from 'pino';
 import { TickworkWorker } from './tickwork-worker.js';
 
 const config = loadServiceConfigOrExit('worker');
 
 const logger = pino({ level: config.logLevel, base: { app: 'worker' } });
-const worker = await TickworkWorker.start(config, logger);
+const worker = await TickworkWorker.start(config, logger).catch((err) => {
+  if (!(err instanceof ConfigError)) throw err;
+  // What only the worker can check (JOB_RUN_AS), said like loadServiceConfigOrExit says the rest.
+  console.error(`tickwork worker: configuration error: ${err.message}`);
+  process.exit(2);
+});
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

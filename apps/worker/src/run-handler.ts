@@ -1,12 +1,13 @@
 import {
   classRefusal,
+  classRoleRefusal,
   fireExecutionId,
   instanceRefusal,
   type JobSummary,
-  jobSummary,
   misfireRefusal,
   type Refusal,
   runOutcome,
+  runSnapshot,
 } from '@tickwork/domain';
 import type { Attempt, Delivery, Fleet } from '@tickwork/ledger';
 import {
@@ -125,14 +126,18 @@ export class RunHandler {
     }
     const stored = await delivery.run('reading a fired job', () => fleet.store.jobs.get(data.job_id));
     if (!stored || stored.paused) return null;
-    return { job: jobSummary(stored), rev: stored.revision };
+    return { job: runSnapshot(stored), rev: stored.revision };
   }
 
-  /** Resolved here too, so an unknown class is a `scheduled error` without starting a process. */
+  /**
+   * Resolved here too, so an unknown class is a `scheduled error` without starting a process; so is a job
+   * whose author's role is below what its class needs here (this worker knows the class, the API may not).
+   */
   private classRefusal(job: JobSummary): Refusal | null {
     try {
-      this.parts.registry.resolve(job.job_class_string);
-      return null;
+      const classRole = this.parts.registry.requiredRole(job.job_class_string);
+      const refused = classRoleRefusal(job.job_class_string, classRole, job.author_role);
+      return refused ? { description: refused, result: '' } : null;
     } catch (err) {
       return classRefusal(err as Error);
     }
@@ -146,7 +151,7 @@ export class RunHandler {
   }
 
   private async run(attempt: Attempt, log: Logger, signal?: AbortSignal): Promise<void> {
-    const { running, sandbox, registry, fleet } = this.parts;
+    const { running, sandbox, fleet } = this.parts;
     const { execution_id: executionId, job } = attempt;
     log.info({ job_class_string: job.job_class_string }, 'run started');
     const run = running.start(job.job_id, executionId);
@@ -162,8 +167,6 @@ export class RunHandler {
       const answer = await sandbox
         .run(
           {
-            packages: [...registry.packages],
-            baseDir: process.cwd(),
             jobClassString: job.job_class_string,
             jobId: job.job_id,
             executionId,

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { NotificationSender } from './notification-sender.js';
 import { RunHandler } from './run-handler.js';
 import { RunningRuns } from './running-runs.js';
+import { jobEnvironment } from './sandbox/job-environment.js';
+import { resolveRunAs } from './sandbox/run-as.js';
 import { Sandbox } from './sandbox/sandbox.js';
 
 export type WorkerConfig = Pick<
@@ -28,6 +30,9 @@ export type WorkerConfig = Pick<
   | 'notifySlackUrl'
   | 'workerHealthFile'
   | 'storeBatchWindowMs'
+  | 'jobEnvPassthrough'
+  | 'jobClassRoles'
+  | 'jobRunAs'
 > & { mongodbUrl: string; redisUrl: string };
 
 /** What a worker process is made of, built once in start(). */
@@ -64,9 +69,11 @@ export class TickworkWorker {
     private readonly parts: WorkerParts,
   ) {}
 
+  /** Throws a ConfigError naming JOB_RUN_AS when that user cannot be had. */
   static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
     const id = randomUUID().replaceAll('-', '');
-    const registry = await JobClassRegistry.load(config.jobClassPackages);
+    const runAs = config.jobRunAs === undefined ? undefined : resolveRunAs(config.jobRunAs);
+    const registry = await JobClassRegistry.load(config.jobClassPackages, { roles: config.jobClassRoles });
     const giveUp = new AbortController();
     const fleet = await openFleet(
       config,
@@ -74,7 +81,16 @@ export class TickworkWorker {
       logger,
     );
     const running = new RunningRuns();
-    const sandbox = new Sandbox({ maxMemoryMb: config.jobMaxMemoryMb, maxIdle: config.workerConcurrency });
+    const sandbox = new Sandbox({
+      maxMemoryMb: config.jobMaxMemoryMb,
+      maxIdle: config.workerConcurrency,
+      setup: {
+        packages: [...registry.packages],
+        baseDir: process.cwd(),
+        runAs: runAs ? { uid: runAs.uid, gid: runAs.gid } : null,
+      },
+      env: jobEnvironment(process.env, config.jobEnvPassthrough, runAs),
+    });
     const handler = new RunHandler({
       fleet,
       registry,
@@ -127,6 +143,7 @@ export class TickworkWorker {
       worker.beat().catch((err) => logger.warn({ err }, 'heartbeat failed'));
     }, config.workerHeartbeatSec * 1000);
     worker.heartbeat.unref();
+    if (runAs) logger.info({ uid: runAs.uid, gid: runAs.gid }, `jobs run as ${runAs.name} (JOB_RUN_AS)`);
     logger.info(
       { hostname: worker.hostname, pid: worker.pid, worker_id: id, job_classes: registry.metaInfo().length },
       `worker started on ${worker.hostname} with pid ${worker.pid}`,

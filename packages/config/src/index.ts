@@ -68,6 +68,14 @@ export interface Config {
   workerHealthFile?: string;
   /** MongoDB connections (so store operations in flight) one process opens at most: `storeMaxConnections`. */
   storeMaxConnections: number;
+  /** Variables of the worker's environment that job processes get besides the fixed allow-list. */
+  jobEnvPassthrough: string[];
+  /** JOB_CLASS_ROLES: the role each named class's jobs need, over what the class declares. */
+  jobClassRoles: Record<string, 'editor' | 'admin'>;
+  /** JOB_RUN_AS: the user (name, or uid[:gid]) job processes switch to; the worker resolves it at start. */
+  jobRunAs: string | undefined;
+  /** ALLOWED_HOSTS: Host header values (host or host:port, lowercased) answered while no users exist. */
+  allowedHosts: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -162,6 +170,93 @@ function redisUrl(env: Env): string | undefined {
  */
 export function storeMaxConnections(env: Env = process.env): number {
   return integer(env, 'STORE_MAX_CONNECTIONS', 10, 1, 1000);
+}
+
+/**
+ * Tickwork's secrets and connection strings (and the CLI's credentials): a job never gets these, even when
+ * JOB_ENV_PASSTHROUGH names them, since whoever may write a job could then print them.
+ */
+export const SECRET_VARIABLES: readonly string[] = [
+  'MONGODB_URL',
+  'REDIS_URL',
+  'SESSION_SECRET',
+  'ADMIN_USERNAME',
+  'ADMIN_PASSWORD',
+  'NOTIFY_WEBHOOK_URL',
+  'NOTIFY_SLACK_URL',
+  'FERRETDB_POSTGRESQL_URL',
+  'TICKWORK_TOKEN',
+  'TICKWORK_PASSWORD',
+];
+
+/** JOB_ENV_PASSTHROUGH: comma-separated variable names, none of them one of Tickwork's secrets. */
+function passthroughNames(env: Env): string[] {
+  const names = text(env, 'JOB_ENV_PASSTHROUGH', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ConfigError('JOB_ENV_PASSTHROUGH', `${JSON.stringify(name)} is not a variable name`);
+    }
+    if (SECRET_VARIABLES.includes(name)) {
+      throw new ConfigError('JOB_ENV_PASSTHROUGH', `${name} is one of Tickwork's secrets and is never given to jobs`);
+    }
+  }
+  return names;
+}
+
+/** JOB_CLASS_ROLES: `job_class_string=role` pairs, comma-separated; roles editor or admin. */
+function classRoles(env: Env): Record<string, 'editor' | 'admin'> {
+  const roles: Record<string, 'editor' | 'admin'> = {};
+  for (const entry of text(env, 'JOB_CLASS_ROLES', '').split(',')) {
+    if (entry.trim() === '') continue;
+    const match = /^\s*([^\s=]+)\s*=\s*(\S+)\s*$/.exec(entry);
+    if (!match) {
+      throw new ConfigError('JOB_CLASS_ROLES', `${JSON.stringify(entry.trim())} is not job_class_string=role`);
+    }
+    const [, jobClassString, role] = match as unknown as [string, string, string];
+    if (role !== 'editor' && role !== 'admin') {
+      throw new ConfigError(
+        'JOB_CLASS_ROLES',
+        `${jobClassString}: the role must be editor or admin, got ${JSON.stringify(role)}`,
+      );
+    }
+    if (jobClassString in roles) throw new ConfigError('JOB_CLASS_ROLES', `${jobClassString} is named twice`);
+    roles[jobClassString] = role;
+  }
+  return roles;
+}
+
+/** JOB_RUN_AS: a user name, or a numeric uid with an optional gid. */
+function runAs(env: Env): string | undefined {
+  const raw = optional(env, 'JOB_RUN_AS');
+  if (raw !== undefined && !/^([a-z_][a-z0-9_.-]*\$?|\d+(:\d+)?)$/i.test(raw)) {
+    throw new ConfigError('JOB_RUN_AS', `${JSON.stringify(raw)} is neither a user name nor uid[:gid]`);
+  }
+  return raw;
+}
+
+/**
+ * ALLOWED_HOSTS: comma-separated host[:port] values (names, IPv4 addresses, [IPv6] addresses) that an API
+ * without users answers besides loopback ones; hosts are compared case-insensitively.
+ */
+function allowedHosts(env: Env): string[] {
+  const hosts = text(env, 'ALLOWED_HOSTS', '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    const match = /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?)(:(\d{1,5}))?$/.exec(host);
+    const port = match?.[4];
+    if (!match || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+      throw new ConfigError(
+        'ALLOWED_HOSTS',
+        `${JSON.stringify(host)} is not host or host:port, e.g. tickwork.internal:8888`,
+      );
+    }
+  }
+  return hosts;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -269,6 +364,10 @@ export function loadConfig(env: Env = process.env): Config {
     notifySlackUrl: url(env, 'NOTIFY_SLACK_URL', ['http', 'https']),
     workerHealthFile: optional(env, 'WORKER_HEALTH_FILE'),
     storeMaxConnections: storeMaxConnections(env),
+    jobEnvPassthrough: passthroughNames(env),
+    jobClassRoles: classRoles(env),
+    jobRunAs: runAs(env),
+    allowedHosts: allowedHosts(env),
   };
 }
 

@@ -43,8 +43,50 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: "\*" is not an origin/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: "true" is not a hop count/],
     [{ LOGIN_ATTEMPTS_PER_IP: '0' }, /^LOGIN_ATTEMPTS_PER_IP: must be between/],
+    [{ JOB_ENV_PASSTHROUGH: 'OK,NOT-A-NAME' }, /^JOB_ENV_PASSTHROUGH: "NOT-A-NAME" is not a variable name/],
+    [{ JOB_CLASS_ROLES: 'a.B=editor,c.D' }, /^JOB_CLASS_ROLES: "c.D" is not job_class_string=role/],
+    [{ JOB_CLASS_ROLES: 'a.B=viewer' }, /^JOB_CLASS_ROLES: a.B: the role must be editor or admin, got "viewer"/],
+    [{ JOB_CLASS_ROLES: 'a.B=admin,a.B=editor' }, /^JOB_CLASS_ROLES: a.B is named twice/],
+    [{ ALLOWED_HOSTS: 'ok.example, https://bad.example' }, /^ALLOWED_HOSTS: "https:\/\/bad.example" is not host/],
+    [{ ALLOWED_HOSTS: 'ok.example:70000' }, /^ALLOWED_HOSTS: "ok.example:70000" is not host or host:port/],
+    [{ JOB_RUN_AS: 'no body' }, /^JOB_RUN_AS: "no body" is neither a user name nor uid\[:gid\]/],
+    [{ JOB_RUN_AS: '1000:' }, /^JOB_RUN_AS: "1000:" is neither/],
+    [{ JOB_ENV_PASSTHROUGH: 'HTTP_PROXY, REDIS_URL' }, /^JOB_ENV_PASSTHROUGH: REDIS_URL is one of Tickwork's secrets/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { message }, JSON.stringify(env));
+});
+
+t.test('JOB_ENV_PASSTHROUGH is a list of names', async (t) => {
+  t.same(loadConfig({}).jobEnvPassthrough, []);
+  t.same(loadConfig({ JOB_ENV_PASSTHROUGH: ' HTTP_PROXY, SIMPLE_SCHEDULER_SLACK_URL ,' }).jobEnvPassthrough, [
+    'HTTP_PROXY',
+    'SIMPLE_SCHEDULER_SLACK_URL',
+  ]);
+});
+
+t.test('JOB_CLASS_ROLES maps classes to roles', async (t) => {
+  t.same(loadConfig({}).jobClassRoles, {});
+  t.same(
+    loadConfig({ JOB_CLASS_ROLES: 'simple_scheduler.jobs.shell_job.ShellJob=editor, other.Class = admin,' })
+      .jobClassRoles,
+    { 'simple_scheduler.jobs.shell_job.ShellJob': 'editor', 'other.Class': 'admin' },
+  );
+});
+
+t.test('JOB_RUN_AS takes a name or uid[:gid]', async (t) => {
+  t.equal(loadConfig({}).jobRunAs, undefined);
+  for (const value of ['nobody', 'tickwork-jobs', '65534', '1000:1000']) {
+    t.equal(loadConfig({ JOB_RUN_AS: value }).jobRunAs, value);
+  }
+});
+
+t.test('ALLOWED_HOSTS takes hosts with or without a port', async (t) => {
+  t.same(loadConfig({}).allowedHosts, []);
+  t.same(loadConfig({ ALLOWED_HOSTS: 'Tickwork.Internal:8888, 192.168.1.5, [fd00::1]:8888' }).allowedHosts, [
+    'tickwork.internal:8888',
+    '192.168.1.5',
+    '[fd00::1]:8888',
+  ]);
 });
 
 t.test('authentication settings', async (t) => {

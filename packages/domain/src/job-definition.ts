@@ -4,6 +4,7 @@ import { CronTrigger } from './cron/cron-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
+import type { Role } from './role.js';
 import { ValidationError } from './validation-error.js';
 
 /** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
@@ -34,13 +35,21 @@ export interface JobNotifyOptions {
   notify_slack_url: string | null;
 }
 
-/** A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read). */
+/**
+ * A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read), and less
+ * author_role, which is Tickwork's own and never shown (ndscheduler's answers keep their shape).
+ */
 export interface JobDefinition extends JobSchedule, JobRunOptions, JobNotifyOptions {
   job_id: string;
   name: string;
   job_class_string: string;
   pub_args: unknown[];
   paused: boolean;
+  /**
+   * The role of whoever last created or changed the job: a worker runs it only if that role may use its
+   * class (classRoleRefusal). Absent on jobs saved before roles were recorded: those count as an admin's.
+   */
+  author_role?: Role;
 }
 
 /**
@@ -52,12 +61,21 @@ export interface StoredJob extends JobDefinition {
   revision: number;
 }
 
-/** A job's definition without its paused flag: what an execution keeps and what the API shows. */
+/** A job's definition without its paused flag: what an execution keeps and (less author_role) what the API shows. */
 export type JobSummary = Omit<JobDefinition, 'paused'>;
 
 export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 
-/** Picks exactly the summary fields, in ndscheduler's order, from anything that has them. */
+/**
+ * The job as a run takes it along — with a fire, in a run-now's queue entry, in the execution's record:
+ * its summary and the role of its author, which the worker checks against the class.
+ */
+export function runSnapshot(job: JobSummary): JobSummary {
+  const summary = jobSummary(job);
+  return job.author_role ? { ...summary, author_role: job.author_role } : summary;
+}
+
+/** Picks exactly the summary fields, in ndscheduler's order, from anything that has them (never author_role). */
 export function jobSummary(job: JobSummary): JobSummary {
   const summary: JobSummary = {
     job_id: job.job_id,

@@ -2,7 +2,7 @@ export { ensureFerretDb, FERRETDB_BINARY } from './ferretdb-binary.js';
 export { ferretDbPoolSize, ferretDbPostgresqlUrl } from './ferretdb-postgresql.js';
 export { freePort } from './free-port.js';
 export { type LocalMongo, provideLocalMongo, SQLITE_COST } from './local-mongo.js';
-export { startLocalStack } from './local-stack.js';
+export { startLocalStack, workerEnvironment } from './local-stack.js';
 export { mongoAnswersPing, type ProvidedService, provideMongo } from './mongo-service.js';
 export { LOCAL_DIR, REPO_ROOT } from './paths.js';
 export {

@@ -14,6 +14,17 @@ function withDatabase(service: ProvidedService, name: string): string {
   return service.source === 'MONGODB_URL' ? service.url : `${service.url}/${name}`;
 }
 
+/** What only the API needs: the first admin's credentials and the key that signs sessions. */
+const API_ONLY = ['SESSION_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'];
+
+/**
+ * The environment `npm start` gives a worker: the API's less what only the API uses. A worker never
+ * signs a session or creates a user, and whatever it holds a job may one day get at.
+ */
+export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !API_ONLY.includes(name)));
+}
+
 /**
  * `npm start`: provides MongoDB-wire and Redis when none are configured, starts the API and WORKERS worker
  * processes with prefixed logs, and on SIGINT/SIGTERM stops every child and every service it started.
@@ -74,8 +85,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       REDIS_URL: redis.url,
       SEED_DEMO_JOB: env.SEED_DEMO_JOB ?? 'true',
     };
-    const launch = (name: string, script: string) => {
-      const child = spawnService(process.execPath, [join(REPO_ROOT, script)], linePrinter(name), { env: childEnv });
+    const launch = (name: string, script: string, env: NodeJS.ProcessEnv) => {
+      const child = spawnService(process.execPath, [join(REPO_ROOT, script)], linePrinter(name), { env });
       child.once('exit', (code, signal) => {
         if (stopping) return;
         say(`${name} exited (${signal ?? `code ${code}`}); stopping everything`);
@@ -83,8 +94,10 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       });
       children.push(child);
     };
-    launch('api', 'apps/api/dist/server.js');
-    for (let i = 1; i <= config.workers; i++) launch(`worker-${i}`, 'apps/worker/dist/main.js');
+    launch('api', 'apps/api/dist/server.js', childEnv);
+    for (let i = 1; i <= config.workers; i++) {
+      launch(`worker-${i}`, 'apps/worker/dist/main.js', workerEnvironment(childEnv));
+    }
 
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     // Any answer below 500 means it is up: with users, /api/v1/jobs answers this anonymous probe with 401.

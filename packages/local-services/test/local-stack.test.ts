@@ -1,13 +1,14 @@
 // `npm start` as a user runs it: node scripts/start.mjs with WORKERS=3 and no MONGODB_URL, so it starts
-// its own FerretDB on a PostgreSQL cluster of its own. Then SIGINT must leave no process of ours behind,
-// and a second start on the same data dir finds what the first stored.
+// its own FerretDB on a PostgreSQL cluster of its own, and with the first admin from the environment. The API
+// has the secrets, the workers do not. Then SIGINT must leave no process of ours behind, and a second start
+// on the same data dir finds what the first stored.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, REPO_ROOT } from '@tickwork/local-services';
-import { testEnvironment, waitFor } from '@tickwork/testing';
+import { loginCookie, testEnvironment, waitFor } from '@tickwork/testing';
 import t, { type Test } from 'tap';
 
 function alive(pid: number): boolean {
@@ -31,6 +32,14 @@ function descendants(pid: number): number[] {
     return [];
   }
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** The names in a process's environment. */
+function environmentNames(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .map((entry) => entry.split('=')[0] as string)
+    .filter(Boolean);
 }
 
 /** The command each process runs (`postgres` for PostgreSQL's, whatever their role). */
@@ -78,6 +87,9 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     WORKERS: '3',
     LOG_LEVEL: 'info',
     TICKWORK_DATA_DIR: dataDir,
+    SESSION_SECRET: 's'.repeat(40),
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'Very$ecret-start',
   };
   for (const name of ['MONGODB_URL', 'FERRETDB_BACKEND', 'FERRETDB_POSTGRESQL_URL']) delete childEnv[name];
   const api = `http://127.0.0.1:${port}/api/v1/jobs`;
@@ -95,13 +107,14 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     'created it on first start',
   );
 
-  const res = await fetch(api);
+  const cookie = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
+  const res = await fetch(api, { headers: { cookie } });
   t.equal(res.status, 200);
   const { jobs } = (await res.json()) as { jobs: Array<{ name: string; minute: string }> };
   t.match(jobs, [{ name: 'My Awesome Job', minute: '*/1' }], 'the demo job was seeded');
   const created = await fetch(api, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', cookie },
     body: JSON.stringify({ job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob', name: 'Kept', hour: '3' }),
   });
   t.equal(created.status, 201, 'a job of ours is stored');
@@ -112,6 +125,13 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
   });
   const pids = new Set(workerLines.map((l) => l.match(/with pid (\d+)/)?.[1]));
   t.equal(pids.size, 3, 'three worker processes, each logging hostname and pid');
+  for (const pid of pids) {
+    const names = environmentNames(Number(pid));
+    t.ok(names.includes('MONGODB_URL'), `worker ${pid} has what it connects to`);
+    for (const secret of ['SESSION_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD']) {
+      t.notOk(names.includes(secret), `worker ${pid} is not given ${secret}`);
+    }
+  }
 
   const ours = descendants(first.pid);
   t.ok(ours.length >= 6, `api, 3 workers, ferretdb and postgres run under npm start (${ours.length} processes)`);
@@ -137,7 +157,7 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     'and says the old SQLite data is no longer used',
   );
   t.ok(existsSync(join(dataDir, 'mongo', 'tickwork.sqlite')), 'without deleting it');
-  const again = (await (await fetch(api)).json()) as { jobs: Array<{ name: string }> };
+  const again = (await (await fetch(api, { headers: { cookie } })).json()) as { jobs: Array<{ name: string }> };
   t.ok(
     again.jobs.some((job) => job.name === 'Kept'),
     'the job stored before the restart is still there',

@@ -1,4 +1,4 @@
-import { jobSummary, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
+import { runSnapshot, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
 import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
 import type { RedisClient } from './redis-connection.js';
@@ -36,7 +36,7 @@ export class SchedulerMirror {
       await this.remove(job.job_id);
       return;
     }
-    const data: ScheduledRunData = { job_id: job.job_id, job: jobSummary(job), rev: job.revision };
+    const data: ScheduledRunData = { job_id: job.job_id, job: runSnapshot(job), rev: job.revision };
     await this.queue.upsertJobScheduler(
       schedulerIdFor(job.job_id),
       { pattern: schedulePattern(job), tz: job.timezone },

@@ -1,3 +1,4 @@
+import type { ClassRole } from '@tickwork/domain';
 import { type RedisClient, scanKeys } from './redis-connection.js';
 
 /** What a live worker publishes about itself. */
@@ -15,6 +16,8 @@ export interface WorkerInfo {
     notes: string;
     arguments: Array<{ type: string; description: string }>;
     example_arguments: string;
+    /** The role a job of the class needs (JOB_CLASS_ROLES, else the class's own); absent from older workers. */
+    required_role?: ClassRole;
   }>;
   last_heartbeat: string;
 }

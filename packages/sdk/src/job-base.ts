@@ -1,3 +1,5 @@
+import type { ClassRole } from '@tickwork/domain/role';
+
 /** One argument a job class documents, as ndscheduler's meta_info lists them. */
 export interface JobArgumentInfo {
   type: string;
@@ -10,6 +12,11 @@ export interface JobMetaInfo {
   notes: string;
   arguments: JobArgumentInfo[];
   example_arguments: string;
+}
+
+/** What a worker publishes of each class it can run: its meta info and the role its jobs need. */
+export interface JobClassInfo extends JobMetaInfo {
+  required_role: ClassRole;
 }
 
 /** A logger handed to a run; lines end up with the execution. */
@@ -46,6 +53,13 @@ export abstract class JobBase {
 
   abstract run(...args: unknown[]): unknown;
 
+  /**
+   * The least role that may create, change or run a job of this class once authentication is on. A class
+   * that runs whatever its arguments say (a program, a URL) lets its author do anything the worker's OS user
+   * can: it should say `admin`. JOB_CLASS_ROLES overrides this per class.
+   */
+  static requiredRole: ClassRole = 'editor';
+
   /** Notes and argument help for the UI; `job_class_string` is filled in by the registry. */
   static metaInfo(): Omit<JobMetaInfo, 'job_class_string'> {
     return { notes: '', arguments: [], example_arguments: '' };
@@ -58,6 +72,8 @@ export type JobClass = (new (
   context?: Partial<JobContext>,
 ) => JobBase) & {
   metaInfo(): Omit<JobMetaInfo, 'job_class_string'>;
+  /** Optional: a class built against an SDK without it needs `editor`. */
+  requiredRole?: unknown;
 };
 
 /** Duck-typed, so a job package built against another copy of this SDK still qualifies. */

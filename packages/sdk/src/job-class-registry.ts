@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isJobClass, type JobClass, type JobMetaInfo } from './job-base.js';
+// The role module alone: every job process loads the SDK, and the whole domain package (typebox, the cron
+// engine) would add to each one's start.
+import { type ClassRole, isClassRole } from '@tickwork/domain/role';
+import { isJobClass, type JobClass, type JobClassInfo } from './job-base.js';
 
 export class JobClassNotFoundError extends Error {
   constructor(jobClassString: string, packages: readonly string[]) {
@@ -18,9 +21,15 @@ export class JobClassRegistry {
   private constructor(
     private readonly classes: Map<string, JobClass>,
     readonly packages: readonly string[],
+    private readonly roles: Readonly<Record<string, ClassRole>>,
   ) {}
 
-  static async load(packages: readonly string[], baseDir = process.cwd()): Promise<JobClassRegistry> {
+  /** `roles` (JOB_CLASS_ROLES) replace what classes declare as their `requiredRole`. */
+  static async load(
+    packages: readonly string[],
+    options: { baseDir?: string; roles?: Readonly<Record<string, ClassRole>> } = {},
+  ): Promise<JobClassRegistry> {
+    const baseDir = options.baseDir ?? process.cwd();
     const classes = new Map<string, JobClass>();
     for (const specifier of packages) {
       const target =
@@ -30,7 +39,14 @@ export class JobClassRegistry {
       const exports = (await import(target)) as Record<string, unknown>;
       collect(exports, [], classes, new Set());
     }
-    return new JobClassRegistry(classes, packages);
+    for (const [jobClassString, cls] of classes) {
+      if (cls.requiredRole !== undefined && !isClassRole(cls.requiredRole)) {
+        throw new Error(
+          `Job class ${jobClassString} declares requiredRole ${JSON.stringify(cls.requiredRole)}: it must be "editor" or "admin"`,
+        );
+      }
+    }
+    return new JobClassRegistry(classes, packages, options.roles ?? {});
   }
 
   resolve(jobClassString: string): JobClass {
@@ -39,8 +55,18 @@ export class JobClassRegistry {
     return cls;
   }
 
-  metaInfo(): JobMetaInfo[] {
-    return [...this.classes].map(([job_class_string, cls]) => ({ ...cls.metaInfo(), job_class_string }));
+  /** The role a job of this class needs: JOB_CLASS_ROLES's, else the class's own, else editor. */
+  requiredRole(jobClassString: string): ClassRole {
+    const declared = this.resolve(jobClassString).requiredRole;
+    return this.roles[jobClassString] ?? (isClassRole(declared) ? declared : 'editor');
+  }
+
+  metaInfo(): JobClassInfo[] {
+    return [...this.classes].map(([job_class_string, cls]) => ({
+      ...cls.metaInfo(),
+      job_class_string,
+      required_role: this.requiredRole(job_class_string),
+    }));
   }
 }
 

@@ -1,4 +1,5 @@
 export type { ApiConfig } from '@tickwork/api';
+export * from './job-runs.js';
 export * from './network-host.js';
 export * from './private-services.js';
 export * from './running-stack.js';

@@ -128,17 +128,35 @@ export async function runApiToExit(
   extraEnv: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string[] }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/api/dist/server.js')], {
-    env: { ...process.env, ...environment.env, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return runToExit(t, 'apps/api/dist/server.js', {
+    ...environment.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ...extraEnv,
   });
+}
+
+/** Runs a worker process expecting it to refuse to start; `via` wraps its command as for spawnWorker. */
+export async function runWorkerToExit(
+  t: Teardown,
+  environment: TestEnvironment,
+  extraEnv: Record<string, string> = {},
+  via: (argv: string[]) => string[] = (argv) => argv,
+): Promise<{ code: number | null; output: string[] }> {
+  return runToExit(t, 'apps/worker/dist/main.js', { ...environment.env, ...extraEnv }, via);
+}
+
+async function runToExit(
+  t: Teardown,
+  script: string,
+  env: Record<string, string>,
+  via: (argv: string[]) => string[] = (argv) => argv,
+): Promise<{ code: number | null; output: string[] }> {
+  const [command, ...args] = via([process.execPath, join(REPO_ROOT, script)]);
+  const child = spawn(command as string, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collectOutput(child);
   t.teardown(() => killProcess(child));
-  const code = await waitFor(
-    'the API process to exit',
-    () => (child.exitCode === null ? undefined : child.exitCode),
-    30_000,
-  );
+  const code = await waitFor(`${script} to exit`, () => (child.exitCode === null ? undefined : child.exitCode), 30_000);
   // Let the last lines of output arrive.
   await waitFor('its output to close', () => child.stdout?.readableEnded && child.stderr?.readableEnded, 5_000);
   return { code, output };

@@ -11,3 +11,12 @@ export interface Principal {
 export function auditName(principal: Principal): string {
   return principal.via === 'token' ? `token:${principal.name}` : principal.name;
 }
+
+/**
+ * Who asks for a change: the name the audit log shows, and the role it acts with — null while no users
+ * exist, when everything is open (ndscheduler's way).
+ */
+export interface Actor {
+  name: string;
+  role: Role | null;
+}

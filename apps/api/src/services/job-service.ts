@@ -7,19 +7,28 @@ import {
   type JobChanges,
   type JobDefinition,
   jobArguments,
-  jobSummary,
   type NewJob,
   newJobDefinition,
   normalizeSchedule,
+  type Role,
+  roleAllows,
+  runSnapshot,
   type StoredJob,
 } from '@tickwork/domain';
 import type { RunLedger } from '@tickwork/ledger';
 import { type JobChangeFeed, type SchedulerMirror, withDeadline } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Actor } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { jobView } from '../views/job-view.js';
 import type { JobCatalog } from './job-catalog.js';
+import type { JobClassRoles } from './job-class-roles.js';
+
+/** Jobs saved while no users exist count as an admin's, as everyone is one then. */
+function authorRole(actor: Actor): Role {
+  return actor.role ?? 'admin';
+}
 
 export function assertId(value: string, name: 'job_id' | 'execution_id'): void {
   if (!isId(value))
@@ -34,6 +43,8 @@ export interface JobServiceParts {
   mirror: SchedulerMirror;
   changes: JobChangeFeed;
   catalog: JobCatalog;
+  /** The role each class's jobs need (JOB_CLASS_ROLES, else what live workers say the class declares). */
+  classRoles: JobClassRoles;
   ledger: RunLedger;
   defaultTimeZone: string;
   log: FastifyBaseLogger;
@@ -47,6 +58,8 @@ export interface JobServiceParts {
  * 3. the change is announced to every API process's job catalog, and the BullMQ scheduler mirror is
  *    written (a mirror write that fails is logged and left to the reconciler: the change is safe);
  * 4. the audit log.
+ * A job's class may need a higher role than editor to create, change or run its jobs (ShellJob, CurlJob):
+ * with users, a caller below it is refused (403), and the job records its author's role for the worker.
  */
 export class JobService {
   constructor(private readonly parts: JobServiceParts) {}
@@ -60,18 +73,24 @@ export class JobService {
     return job;
   }
 
-  async create(input: NewJob, user: string): Promise<string> {
-    const job = newJobDefinition(input, this.parts.defaultTimeZone);
+  async create(input: NewJob, actor: Actor): Promise<string> {
+    await this.assertMayUse(input.job_class_string, actor);
+    const job: JobDefinition = {
+      ...newJobDefinition(input, this.parts.defaultTimeZone),
+      author_role: authorRole(actor),
+    };
     const at = Date.now();
     await this.invalidate(job.job_id, at);
     const stored = await this.parts.store.jobs.insert(job, at);
     await this.announce(stored);
-    await this.audit(job, AuditEvent.added, user, '');
+    await this.audit(job, AuditEvent.added, actor.name, '');
     return job.job_id;
   }
 
-  async modify(jobId: string, changes: JobChanges, user: string): Promise<void> {
+  async modify(jobId: string, changes: JobChanges, actor: Actor): Promise<void> {
     const before = await this.get(jobId);
+    await this.assertMayUse(before.job_class_string, actor);
+    if (changes.job_class_string !== undefined) await this.assertMayUse(changes.job_class_string, actor);
     const cronSource = hasCronFields(changes)
       ? changes
       : Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, before[f]]));
@@ -89,39 +108,60 @@ export class JobService {
       notify_webhook_url:
         changes.notify_webhook_url === undefined ? before.notify_webhook_url : changes.notify_webhook_url,
       notify_slack_url: changes.notify_slack_url === undefined ? before.notify_slack_url : changes.notify_slack_url,
+      author_role: authorRole(actor),
     };
     const at = nextRevision(before);
     await this.invalidate(jobId, at);
     if (!(await this.parts.store.jobs.replace(after, at))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.announce({ ...after, created_time: before.created_time, revision: at });
-    await this.audit(after, AuditEvent.modified, user, describeChanges(before, after));
+    await this.audit(after, AuditEvent.modified, actor.name, describeChanges(before, after));
   }
 
-  async delete(jobId: string, user: string): Promise<void> {
+  async delete(jobId: string, actor: Actor): Promise<void> {
     const job = await this.get(jobId);
+    await this.assertMayUse(job.job_class_string, actor);
     await this.invalidate(jobId, null);
     if (!(await this.parts.store.jobs.delete(jobId))) throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.announce(null, jobId);
     const { next_run_time: _, ...oldJob } = jobView(job);
-    await this.audit(job, AuditEvent.deleted, user, JSON.stringify(oldJob));
+    await this.audit(job, AuditEvent.deleted, actor.name, JSON.stringify(oldJob));
   }
 
-  async setPaused(jobId: string, paused: boolean, user: string): Promise<void> {
+  async setPaused(jobId: string, paused: boolean, actor: Actor): Promise<void> {
     const job = await this.get(jobId);
+    await this.assertMayUse(job.job_class_string, actor);
     const at = nextRevision(job);
     await this.invalidate(jobId, at);
     if (!(await this.parts.store.jobs.setPaused(jobId, paused, at)))
       throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.announce({ ...job, paused, revision: at });
-    await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, user, '');
+    await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, actor.name, '');
   }
 
   /** Run now: the execution is recorded (by the ledger) before it is queued, so its id is real whatever happens. */
-  async runNow(jobId: string, user: string): Promise<string> {
+  async runNow(jobId: string, actor: Actor): Promise<string> {
     const job = await this.get(jobId);
-    const executionId = await this.parts.ledger.queueRunNow(jobSummary(job));
-    await this.audit(job, AuditEvent.customRun, user, executionId);
+    await this.assertMayUse(job.job_class_string, actor);
+    // The job as its author saved it, with their role: the worker checks it against the class.
+    const executionId = await this.parts.ledger.queueRunNow(runSnapshot(job));
+    await this.audit(job, AuditEvent.customRun, actor.name, executionId);
     return executionId;
+  }
+
+  /**
+   * 403 when the class needs a higher role than the actor's. Only with users (authentication on); a class
+   * whose role is unknown here (no live worker has it) is let through: its worker refuses to run the job
+   * if the author's role (recorded on the job) was too low.
+   */
+  private async assertMayUse(jobClassString: string, actor: Actor): Promise<void> {
+    if (actor.role === null) return;
+    const needed = await this.parts.classRoles.of(jobClassString);
+    if (needed && !roleAllows(actor.role, needed)) {
+      throw new ApiError(
+        403,
+        `forbidden: ${jobClassString} needs the ${needed} role to create, change or run its jobs; ${actor.name} is ${actor.role}`,
+      );
+    }
   }
 
   private async invalidate(jobId: string, revision: number | null): Promise<void> {

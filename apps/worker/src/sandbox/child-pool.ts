@@ -9,7 +9,7 @@ export class ChildPool {
 
   constructor(
     private readonly script: string,
-    private readonly execArgv: string[],
+    private readonly options: { args: string[]; execArgv: string[]; env: Record<string, string> },
     private readonly maxIdle: number,
   ) {}
 
@@ -20,8 +20,10 @@ export class ChildPool {
       if (child.connected && child.exitCode === null) return child;
     }
     // detached: the child leads its own process group, so killing the group reaches the job's children.
-    const child = fork(this.script, [], {
-      execArgv: this.execArgv,
+    // env: only what a job may see (jobEnvironment), never the worker's whole environment.
+    const child = fork(this.script, this.options.args, {
+      execArgv: this.options.execArgv,
+      env: this.options.env,
       detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

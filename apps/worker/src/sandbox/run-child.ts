@@ -1,9 +1,9 @@
 // The process a job runs in, so that whatever the job does — throw, exit, leak a rejection, exhaust memory —
 // the worker survives. It runs one job at a time and may be reused for the next.
 import { JobClassRegistry } from '@tickwork/sdk';
-import type { FromChild, ToChild } from './messages.js';
+import type { ChildSetup, FromChild, ToChild } from './messages.js';
 
-const registries = new Map<string, Promise<JobClassRegistry>>();
+const setup = JSON.parse(process.argv[2] ?? '{}') as ChildSetup;
 
 function send(message: FromChild): void {
   process.send?.(message);
@@ -32,18 +32,33 @@ process.on('disconnect', () => {
   }
 });
 
+/**
+ * JOB_RUN_AS: the process gives up root for good before any job code runs. It does so itself, after loading
+ * the job classes as the worker's user, because that user may be the only one able to read them (a checkout
+ * in a private directory). Then a job can read neither the worker's files nor its /proc/<pid>/environ.
+ */
+function dropPrivileges(runAs: { uid: number; gid: number }): void {
+  process.setgroups?.([]);
+  process.setgid?.(runAs.gid);
+  process.setuid?.(runAs.uid);
+  if (process.getuid?.() !== runAs.uid || process.getgid?.() !== runAs.gid) {
+    throw new Error(`could not switch to uid ${runAs.uid}, gid ${runAs.gid} (JOB_RUN_AS)`);
+  }
+}
+
+// The job classes are loaded once, as the process starts; a failure is reported by each run asked for.
+const ready = JobClassRegistry.load(setup.packages, { baseDir: setup.baseDir }).then((registry) => {
+  if (setup.runAs) dropPrivileges(setup.runAs);
+  return registry;
+});
+ready.catch(() => undefined); // not unhandled: every run awaits it
+
 // Stop and timeout kill this process's whole group rather than asking: a job may ignore its signal. The
 // signal stays part of JobBase's contract, so a job can be written to give up cleanly where one is sent.
 process.on('message', async (message: ToChild) => {
   const controller = new AbortController();
   try {
-    const key = `${message.baseDir}|${message.packages.join(',')}`;
-    let registry = registries.get(key);
-    if (!registry) {
-      registry = JobClassRegistry.load(message.packages, message.baseDir);
-      registries.set(key, registry);
-    }
-    const JobClass = (await registry).resolve(message.jobClassString);
+    const JobClass = (await ready).resolve(message.jobClassString);
     const log = (level: 'info' | 'warn' | 'error') => (text: string) => send({ type: 'log', level, message: text });
     const instance = new JobClass(message.jobId, message.executionId, {
       signal: controller.signal,

@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import type { JobLogger } from '@tickwork/sdk';
 import { ChildPool } from './child-pool.js';
-import type { FromChild, RunRequest } from './messages.js';
+import type { ChildSetup, FromChild, RunRequest } from './messages.js';
 
 export interface SandboxOptions {
   /** Heap limit of a job's process, in MiB. */
   maxMemoryMb: number;
   maxIdle: number;
+  /** The job classes each process loads (JOB_CLASS_PACKAGES, relative paths from baseDir). */
+  setup: ChildSetup;
+  /** The whole environment of a job's process (see jobEnvironment). */
+  env: Record<string, string>;
 }
 
 /** Runs jobs in child processes (see run-child.ts): the worker outlives anything a job does. */
@@ -16,7 +20,11 @@ export class Sandbox {
   constructor(options: SandboxOptions) {
     this.pool = new ChildPool(
       fileURLToPath(new URL('./run-child.js', import.meta.url)),
-      [`--max-old-space-size=${options.maxMemoryMb}`],
+      {
+        args: [JSON.stringify(options.setup)],
+        execArgv: [`--max-old-space-size=${options.maxMemoryMb}`],
+        env: options.env,
+      },
       options.maxIdle,
     );
   }

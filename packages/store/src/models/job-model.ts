@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_BACKOFF_SEC } from '@tickwork/domain';
+import { DEFAULT_RETRY_BACKOFF_SEC, type Role } from '@tickwork/domain';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export interface JobDocument {
@@ -24,6 +24,8 @@ export interface JobDocument {
   notify_webhook_url: string | null;
   notify_slack_url: string | null;
   paused: boolean;
+  /** Who last created or changed it (see JobDefinition); absent on jobs saved before it was recorded. */
+  author_role?: Role;
   created_time: Date;
   updated_time: Date;
 }
@@ -51,6 +53,7 @@ const jobSchema = new Schema<JobDocument>(
     notify_webhook_url: { type: String, default: null },
     notify_slack_url: { type: String, default: null },
     paused: { type: Boolean, required: true, default: false },
+    author_role: { type: String },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },
   },

@@ -8,6 +8,7 @@ function toStoredJob(doc: JobDocument): StoredJob {
   const pubArgs = doc.pub_args_json !== undefined ? (JSON.parse(doc.pub_args_json) as unknown[]) : (doc.pub_args ?? []);
   return {
     ...jobSummary({ ...doc, job_id: doc._id, pub_args: pubArgs }),
+    ...(doc.author_role ? { author_role: doc.author_role } : {}),
     paused: doc.paused,
     created_time: new Date(doc.created_time).getTime(),
     revision: new Date(doc.updated_time).getTime(),

@@ -4,7 +4,7 @@ import { roleAllows } from '@tickwork/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Access, accessOf } from '../../auth/access.js';
-import { auditName, type Principal } from '../../auth/principal.js';
+import { type Actor, auditName, type Principal } from '../../auth/principal.js';
 import { isCrossSite, isUnsafeMethod, wantsHtml } from '../../auth/request-kind.js';
 
 declare module 'fastify' {
@@ -15,6 +15,11 @@ declare module 'fastify' {
 }
 
 export const LOGIN_PAGE = '/login';
+
+/** Who a request acts as, for the services: with no users (principal null) nobody's role is checked. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { name: request.auditUser, role: request.principal?.role ?? null };
+}
 
 /**
  * Authentication and authorization for every request, once any user exists:

@@ -13,7 +13,7 @@ export default fp(
           pub_args: ['first argument AAA', 'second argument BBB'],
           minute: '*/1',
         },
-        '',
+        { name: '', role: null },
       );
       app.log.info({ job_id: jobId }, 'seeded the demo job "My Awesome Job"');
     });

@@ -2,6 +2,9 @@ import { JobBase } from '@tickwork/sdk';
 
 /** Sends an HTTP request and returns the response body. */
 export class CurlJob extends JobBase {
+  // It reaches any URL the worker can, internal services included: only admins may set one up (see README, Authentication).
+  static override requiredRole = 'admin' as const;
+
   static override metaInfo() {
     return {
       notes: 'Sends an HTTP request to a URL. The result is the response body.',

@@ -3,6 +3,9 @@ import { JobBase } from '@tickwork/sdk';
 
 /** Runs a program with arguments, without a shell; stopping the run kills the child. */
 export class ShellJob extends JobBase {
+  // It runs any program it is given: only admins may set one up (see README, Authentication).
+  static override requiredRole = 'admin' as const;
+
   static override metaInfo() {
     return {
       notes: 'Runs an executable with its arguments (no shell). The result is its exit code.',

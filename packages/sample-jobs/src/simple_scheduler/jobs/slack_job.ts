@@ -4,7 +4,8 @@ import { JobBase } from '@tickwork/sdk';
 export class SlackJob extends JobBase {
   static override metaInfo() {
     return {
-      notes: 'Sends a message to a Slack channel. Needs the environment variable SIMPLE_SCHEDULER_SLACK_URL.',
+      notes:
+        'Sends a message to a Slack channel. Needs the worker to have SIMPLE_SCHEDULER_SLACK_URL and to name it in JOB_ENV_PASSTHROUGH.',
       arguments: [
         { type: 'string', description: 'Channel, e.g. #general' },
         { type: 'string', description: 'Name the message is posted as' },
@@ -17,7 +18,12 @@ export class SlackJob extends JobBase {
 
   async run(channel: unknown, name: unknown, iconEmoji: unknown, message: unknown): Promise<null> {
     const url = process.env.SIMPLE_SCHEDULER_SLACK_URL;
-    if (!url) throw new Error('SlackJob needs the environment variable SIMPLE_SCHEDULER_SLACK_URL');
+    if (!url) {
+      // Jobs get only an allow-listed environment: the worker must be told to pass this one on.
+      throw new Error(
+        'SlackJob needs the environment variable SIMPLE_SCHEDULER_SLACK_URL: set it for the worker and name it in JOB_ENV_PASSTHROUGH',
+      );
+    }
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

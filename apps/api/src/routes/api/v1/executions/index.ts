@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Actor } from '../../../../auth/principal.js';
+import { actorOf } from '../../../../plugins/app/access-control.js';
 import { executionView } from '../../../../views/execution-view.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
@@ -45,16 +47,16 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   // Run now, by path (ndscheduler's) or by body.
-  const runNow = async (jobId: string, by: string) => {
+  const runNow = async (jobId: string, by: Actor) => {
     const executionId = await app.jobService.runNow(jobId, by);
-    app.log.info({ job_id: jobId, execution_id: executionId, by }, 'run now requested');
+    app.log.info({ job_id: jobId, execution_id: executionId, by: by.name }, 'run now requested');
     return { execution_id: executionId };
   };
   app.post('/:job_id', { schema: runJobByParamSchema, config: change }, async (request) =>
-    runNow(request.params.job_id, request.auditUser),
+    runNow(request.params.job_id, actorOf(request)),
   );
   app.post('/', { schema: runJobByBodySchema, config: change }, async (request) =>
-    runNow(request.body.job_id, request.auditUser),
+    runNow(request.body.job_id, actorOf(request)),
   );
 };
 

@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { WorkerInfo } from '@tickwork/queue';
 import { listJobClassesSchema } from './schema.js';
 
-/** /api/v1/job-classes: the classes the live workers can run, merged, with ndscheduler's meta info. */
+/**
+ * /api/v1/job-classes: the classes the live workers can run, merged, with ndscheduler's meta info and the
+ * role their jobs need (`required_role`, Tickwork's).
+ */
 const jobClasses: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listJobClassesSchema, config: { access: 'viewer' } }, async () => {
-    const merged = new Map<string, WorkerInfo['job_classes'][number]>();
-    for (const worker of await app.workerRegistry.list()) {
-      for (const cls of worker.job_classes)
-        if (!merged.has(cls.job_class_string)) merged.set(cls.job_class_string, cls);
-    }
-    return { job_classes: [...merged.values()].sort((a, b) => a.job_class_string.localeCompare(b.job_class_string)) };
+    return { job_classes: await app.jobClassRoles.classes() };
   });
 };
 

@@ -7,6 +7,12 @@ const JobClassView = Type.Object(
     notes: Type.String(),
     arguments: Type.Array(Type.Object({ type: Type.String(), description: Type.String() })),
     example_arguments: Type.String(),
+    required_role: Type.Optional(
+      Type.Union([Type.Literal('editor'), Type.Literal('admin')], {
+        description:
+          'The least role that may create, change or run jobs of this class (JOB_CLASS_ROLES, else the class); absent when no worker says',
+      }),
+    ),
   },
   {
     examples: [
@@ -15,6 +21,7 @@ const JobClassView = Type.Object(
         notes: 'Runs an executable with its arguments (no shell). The result is its exit code.',
         arguments: [{ type: 'string', description: 'Executable path' }],
         example_arguments: '["/bin/echo", "hello", "world"]',
+        required_role: 'admin',
       },
     ],
   },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { actorOf } from '../../../../plugins/app/access-control.js';
 import { jobView } from '../../../../views/job-view.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import {
@@ -26,7 +27,7 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/', { schema: createJobSchema, config: change }, async (request, reply) => {
-    const jobId = await app.jobService.create(request.body, request.auditUser);
+    const jobId = await app.jobService.create(request.body, actorOf(request));
     return reply.code(201).send({ job_id: jobId });
   });
 
@@ -45,25 +46,25 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await app.jobService.modify(request.params.job_id, request.body, request.auditUser);
+      await app.jobService.modify(request.params.job_id, request.body, actorOf(request));
       return { job_id: request.params.job_id };
     },
   );
 
   app.delete('/:job_id', { schema: deleteJobSchema, config: change }, async (request) => {
-    await app.jobService.delete(request.params.job_id, request.auditUser);
+    await app.jobService.delete(request.params.job_id, actorOf(request));
     return { job_id: request.params.job_id };
   });
 
   app.patch('/:job_id', { schema: pauseJobSchema, config: change }, async (request) => {
-    await app.jobService.setPaused(request.params.job_id, true, request.auditUser);
+    await app.jobService.setPaused(request.params.job_id, true, actorOf(request));
     return { job_id: request.params.job_id };
   });
 
   app.options('/:job_id', { schema: resumeJobSchema, config: change }, async (request, reply) => {
     // A CORS preflight asks whether a request may be sent; it must never act as a resume.
     if (request.headers['access-control-request-method'] !== undefined) return reply.code(204).send();
-    await app.jobService.setPaused(request.params.job_id, false, request.auditUser);
+    await app.jobService.setPaused(request.params.job_id, false, actorOf(request));
     return { job_id: request.params.job_id };
   });
 };

@@ -1,0 +1,89 @@
+// DNS rebinding: with no users, a web page on a domain rebound to 127.0.0.1 could reach the open API. Its
+// requests carry that domain in Host, so an API without users answers only loopback Hosts with its own
+// port, and those in ALLOWED_HOSTS. Node's fetch sets Host itself: these requests go through node:http.
+import { request } from 'node:http';
+import { type ApiClient, startApi, testEnvironment } from '@tickwork/testing';
+import t from 'tap';
+
+interface Answer {
+  status: number;
+  contentType: string | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON the API answered
+  body: any;
+}
+
+/** GET `path` from the API with this Host header (none when null). */
+function getWithHost(api: ApiClient, path: string, host: string | null): Promise<Answer> {
+  const { hostname, port } = new URL(api.base);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET', setHost: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: the test sees the text
+        }
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body });
+      });
+    });
+    req.on('error', reject);
+    if (host !== null) req.setHeader('host', host);
+    req.end();
+  });
+}
+
+function portOf(api: ApiClient): number {
+  return Number(new URL(api.base).port);
+}
+
+t.test('with no users, a Host that is not loopback with our port is refused everywhere', async (t) => {
+  const api = await startApi(t, testEnvironment(t));
+  const port = portOf(api);
+  for (const path of ['/api/v1/jobs', '/', '/healthz', '/no/such/page']) {
+    const answer = await getWithHost(api, path, `evil.example:${port}`);
+    t.equal(answer.status, 403, `${path}: refused`);
+    t.match(answer.contentType, /^application\/json/);
+    t.match(answer.body, {
+      error: new RegExp(`^Host "evil\\.example:${port}" is refused: .* add it to ALLOWED_HOSTS`),
+    });
+  }
+  for (const host of [`localhost:${port + 1}`, `127.0.0.1:${port === 65535 ? 1 : port + 1}`, 'localhost']) {
+    t.equal((await getWithHost(api, '/api/v1/jobs', host)).status, 403, `${host}: another port is refused`);
+  }
+  const none = await getWithHost(api, '/healthz', null);
+  t.equal(none.status, 403, 'no Host at all is refused too');
+  t.match(none.body, { error: /^a request without a Host header is refused/ });
+
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `127.1.2.3:${port}`]) {
+    const answer = await getWithHost(api, '/api/v1/jobs', host);
+    t.equal(answer.status, 200, `${host} passes`);
+    t.same(answer.body, { jobs: [] });
+  }
+  t.equal((await getWithHost(api, '/healthz', `localhost:${port}`)).status, 200);
+});
+
+t.test('ALLOWED_HOSTS lets a listed host in', async (t) => {
+  const api = await startApi(t, testEnvironment(t, { ALLOWED_HOSTS: 'tickwork.internal, ops.example:9999' }));
+  const port = portOf(api);
+  t.equal((await getWithHost(api, '/api/v1/jobs', `tickwork.internal:${port}`)).status, 200, 'a host on any port');
+  t.equal((await getWithHost(api, '/api/v1/jobs', 'tickwork.internal')).status, 200);
+  t.equal((await getWithHost(api, '/api/v1/jobs', 'ops.example:9999')).status, 200, 'a host:port as listed');
+  t.equal((await getWithHost(api, '/api/v1/jobs', `ops.example:${port}`)).status, 403, 'not on another port');
+  t.equal((await getWithHost(api, '/api/v1/jobs', `evil.example:${port}`)).status, 403, 'nor another host');
+});
+
+t.test('with a user, Host is not checked (authentication guards the API)', async (t) => {
+  const api = await startApi(t, testEnvironment(t, { SESSION_SECRET: 'a-session-secret-of-at-least-32-characters' }));
+  await api.app.userService.add('ann', 'Very$ecret', 'admin');
+  const port = portOf(api);
+  t.equal((await getWithHost(api, '/healthz', `evil.example:${port}`)).status, 200, 'an open route answers');
+  const jobs = await getWithHost(api, '/api/v1/jobs', `evil.example:${port}`);
+  t.equal(jobs.status, 401, 'a closed one asks for a login, as for any host');
+  const none = await getWithHost(api, '/healthz', null);
+  t.same([none.status, none.body], [400, { error: 'the request has no Host header' }], 'no Host is a 400');
+});
