@@ -142,6 +142,11 @@ if (postgresqlUrl)
     await api.request('GET', `/api/v1/logs?time_range_start=${new Date(Date.now() - 3_600_000).toISOString()}`);
     await worker.leases?.drop(worker.store.ledger);
     await api.app.enforceRetention();
+    // What retention, the window and the catalog-less list send on a store with history.
+    await api.app.store.ledger.deleteDay(1);
+    await api.app.store.auditLogs.deleteDay(1);
+    await api.app.executionHistory.entriesBetween(Date.now() - 86_400_000, Date.now(), true);
+    await api.app.store.jobs.list(10, { time: new Date(), id: jobId });
     await api.request('DELETE', `/api/v1/jobs/${jobId}`);
 
     // Users and tokens, last: the first user turns authentication on.
