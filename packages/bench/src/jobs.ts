@@ -18,8 +18,10 @@ export class NoopJob extends JobBase {
  */
 export class CountedJob extends JobBase {
   run(): null {
+    // Job processes see only allow-listed variables: the worker must pass this one (JOB_ENV_PASSTHROUGH).
     const file = process.env.BENCH_RUN_LOG;
-    if (file) appendFileSync(file, `${this.jobId}\n`);
+    if (!file) throw new Error('BENCH_RUN_LOG is not set in the job process: add it to JOB_ENV_PASSTHROUGH');
+    appendFileSync(file, `${this.jobId}\n`);
     return null;
   }
 }
