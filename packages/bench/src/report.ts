@@ -133,7 +133,7 @@ export function renderReport(results: BenchResults): string {
       `### 3. API\n\n${a.jobs} jobs; ${a.executions} executions over 30 days, ${a.executions_last_hour} of them in ` +
         `the last hour; ${a.audit_last_day} audit entries in the last day. autocannon: 10 connections for ` +
         `${a.duration_sec} s on one job and on POST; ${a.list_requests} requests one at a time on each list. The ` +
-        `API loaded its job catalog and execution window (the last 24 h) ${a.window_load_sec} s after it ` +
+        `API loaded its job catalog, execution window and audit log (the last 24 h) ${a.window_load_sec} s after it ` +
         `started.\n\n${table(
           ['call', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors', 'answer'],
           [

@@ -1,7 +1,24 @@
 import { type Execution, formatTime, jobSummary } from '@tickwork/domain';
 
+type ExecutionView = ReturnType<typeof buildView>;
+
+/**
+ * Views of the execution objects the window keeps (it folds a new object on every change): GET executions
+ * of the last hour shows thousands on each poll. Views are shared: callers copy, never change them.
+ */
+const built = new WeakMap<Execution, ExecutionView>();
+
 /** An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. */
-export function executionView(execution: Execution) {
+export function executionView(execution: Execution): ExecutionView {
+  let view = built.get(execution);
+  if (!view) {
+    view = Object.freeze(buildView(execution));
+    built.set(execution, view);
+  }
+  return view;
+}
+
+function buildView(execution: Execution) {
   return {
     execution_id: execution.execution_id,
     state: execution.state,

@@ -1,7 +1,24 @@
-import { formatTime, type JobDefinition, jobSummary, triggerFor } from '@tickwork/domain';
+import { type CronTrigger, formatTime, type JobDefinition, jobSummary, triggerFor } from '@tickwork/domain';
+
+type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
+
+/**
+ * Per job object (the job catalog keeps one until the job changes): its trigger and the view last built.
+ * GET /api/v1/jobs shows every job on each request; this leaves only the trigger's remembered next fire
+ * to check. Views are shared: callers copy, never change them.
+ */
+const built = new WeakMap<JobDefinition, { trigger: CronTrigger; next: number | null; view: JobView }>();
 
 /** A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused. */
-export function jobView(job: JobDefinition, now = Date.now()) {
-  const next = job.paused ? null : triggerFor(job).nextFireTime(now);
-  return { ...jobSummary(job), next_run_time: next === null ? '' : formatTime(next, job.timezone) };
+export function jobView(job: JobDefinition, now = Date.now()): JobView {
+  const kept = built.get(job);
+  const trigger = kept?.trigger ?? triggerFor(job);
+  const next = job.paused ? null : trigger.nextFireTime(now);
+  if (kept && kept.next === next) return kept.view;
+  const view = Object.freeze({
+    ...jobSummary(job),
+    next_run_time: next === null ? '' : formatTime(next, job.timezone),
+  });
+  built.set(job, { trigger, next, view });
+  return view;
 }

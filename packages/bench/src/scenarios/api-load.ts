@@ -25,7 +25,7 @@ export interface ApiLoadResult {
   list_logs_last_day: ListLoadResult;
   /** An hour a month ago: outside every API process's window, so read from the store. */
   list_executions_old_hour: ListLoadResult;
-  /** How long the API took to load its execution window and job catalog from the store after it started. */
+  /** How long the API took to load its execution window, job catalog and last day of audit log after it started. */
   window_load_sec: number;
   /** What the MongoDB-wire server says it does for each call's query (its explain output). */
   explain: Record<string, unknown>;
@@ -79,10 +79,11 @@ export async function apiLoad(
     const started = Date.now();
     const api = await spawnApi(scope, environment, {}, { readyTimeoutMs: 300_000 });
     await waitFor(
-      'the API to load its execution window and job catalog',
+      'the API to load its execution window, job catalog and the last day of the audit log',
       () =>
         api.output.some((l) => l.includes('execution window loaded')) &&
-        api.output.some((l) => l.includes('job catalog loaded')),
+        api.output.some((l) => l.includes('job catalog loaded')) &&
+        api.output.some((l) => l.includes('audit log of the last day loaded')),
       600_000,
     );
     const windowLoadSec = Math.round((Date.now() - started) / 100) / 10;

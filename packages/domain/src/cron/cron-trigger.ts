@@ -1,6 +1,6 @@
 import { CronField, type WallParts, wallParts } from './cron-field.js';
 import type { FieldName } from './expressions.js';
-import { fromInstant, localize, type ZonedTime } from './zoned-time.js';
+import { fromInstant, localize, offsetAt, type ZonedTime } from './zoned-time.js';
 
 export const FIELD_NAMES: readonly FieldName[] = [
   'year',
@@ -34,6 +34,13 @@ export class CronTrigger {
   readonly fields: readonly CronField[];
   /** Searched once and found no fire from here on: nor is there one from any later time. */
   private noFireFrom = Number.POSITIVE_INFINITY;
+  /**
+   * The last unbounded search, kept when no UTC offset change lies between `from` and `next`: then any time
+   * in [from, next) has `next` as its answer. (Across a change, APScheduler's wall-clock search can answer
+   * differently from inside the interval.) Listing 10,000 jobs asks every trigger again on each request;
+   * this makes that a comparison.
+   */
+  private lastSearch = { from: Number.POSITIVE_INFINITY, next: Number.NEGATIVE_INFINITY };
 
   constructor(
     spec: CronSpec,
@@ -60,6 +67,8 @@ export class CronTrigger {
    */
   nextFireTime(fromMs: number, withinYears?: number): number | null {
     if (fromMs >= this.noFireFrom) return null;
+    const remembered = withinYears === undefined && fromMs >= this.lastSearch.from && fromMs < this.lastSearch.next;
+    if (remembered) return this.lastSearch.next;
     const ceil = Math.ceil(fromMs / 1000) * 1000;
     let next = fromInstant(ceil, this.timeZone);
     // The Gregorian calendar repeats every 400 years (weekdays and ISO weeks included), so a trigger with
@@ -89,9 +98,18 @@ export class CronTrigger {
         fieldnum += 1;
       }
     }
-    if (fieldnum >= 0) return next.instantMs;
+    if (fieldnum >= 0) {
+      if (withinYears === undefined) this.remember(fromMs, next.instantMs);
+      return next.instantMs;
+    }
     if (withinYears === undefined) this.noFireFrom = Math.min(this.noFireFrom, fromMs);
     return null;
+  }
+
+  private remember(from: number, next: number): void {
+    // Two offset changes within two weeks happen nowhere, so equal offsets at both ends mean none between.
+    const unchanged = next - from <= 14 * 86_400_000 && offsetAt(from, this.timeZone) === offsetAt(next, this.timeZone);
+    this.lastSearch = unchanged ? { from, next } : { from: Number.POSITIVE_INFINITY, next: Number.NEGATIVE_INFINITY };
   }
 
   /** The next `count` fire times after `fromMs` (inclusive of a fire at `fromMs` rounded up). */

@@ -84,3 +84,38 @@ t.test('errors name the field', async (t) => {
   t.equal(fieldOf({ month: 'foo' }), 'month');
   t.equal(fieldOf({ hour: '2', day: 'last xyz' }), 'day');
 });
+
+t.test('a trigger asked again at any time, in any order, answers as a fresh one would', async (t) => {
+  // The trigger remembers its last search; asking back in time, inside that search or past its answer
+  // must give what a trigger that never searched gives, across a DST change too.
+  const specs: Record<string, string>[] = [
+    { minute: '*/7', second: '30' },
+    { hour: '2', minute: '30' },
+    { day: 'last', hour: '23' },
+    { second: '*/1' },
+  ];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  let mismatches = 0;
+  for (const [spec, start] of specs.flatMap((spec) =>
+    ['2026-03-07T00:00:00Z', '2026-10-30T00:00:00Z'].map((at) => [spec, Date.parse(at)] as const),
+  )) {
+    const kept = new CronTrigger(spec, 'America/New_York');
+    for (let i = 0; i < 400; i++) {
+      // Mostly forward in small steps (a list polled every 2 s), sometimes back, sometimes onto a fire.
+      const from =
+        i % 5 === 0
+          ? (kept.nextFireTime(start + random() * 86_400_000 * 40) ?? start)
+          : start + Math.floor(random() * 86_400_000 * 40);
+      const fresh = new CronTrigger(spec, 'America/New_York').nextFireTime(from);
+      if (kept.nextFireTime(from) !== fresh) mismatches++;
+      if (kept.nextFireTime(from + 1) !== new CronTrigger(spec, 'America/New_York').nextFireTime(from + 1)) {
+        mismatches++;
+      }
+    }
+  }
+  t.equal(mismatches, 0);
+});
