@@ -44,7 +44,9 @@ export async function firePrecision(stack: BenchStack, jobs: number, workers: nu
     const environment = stack.environment(scope);
     const api = await spawnApi(scope, environment);
     await Promise.all(
-      Array.from({ length: workers }, () => spawnWorker(scope, environment, { BENCH_RUN_LOG: runLog, JOB_ENV_PASSTHROUGH: 'BENCH_RUN_LOG' })),
+      Array.from({ length: workers }, () =>
+        spawnWorker(scope, environment, { BENCH_RUN_LOG: runLog, JOB_ENV_PASSTHROUGH: 'BENCH_RUN_LOG' }),
+      ),
     );
 
     // Far enough ahead to add every job first (measured here: a few hundred per second at worst).
