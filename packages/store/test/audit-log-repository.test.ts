@@ -8,7 +8,6 @@ import t from 'tap';
 const environment = testEnvironment(t);
 const store = await Store.open(environment.env.MONGODB_URL as string);
 t.teardown(() => store.close());
-await store.ensureIndexes?.();
 
 const entry = (description: string) => ({
   job_id: 'j1',
