@@ -82,32 +82,53 @@ export class UserService {
     return added;
   }
 
-  async setRole(username: string, role: Role): Promise<void> {
+  /**
+   * An admin changes a user: its role, its password (no old one needed; that user's sessions end), or both.
+   * Returns the user's role after the change.
+   */
+  async update(username: string, changes: { role?: Role; password?: string }): Promise<Role> {
+    const { role, password } = changes;
+    if (role === undefined && password === undefined) throw ApiError.badRequest('role or password is required');
+    if (password !== undefined) assertPassword(password);
+    const hash = password === undefined ? undefined : await this.hasher.hash(password);
     const user = await this.existing(username);
-    if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(username);
-    if (!(await this.store.users.setRole(username, role))) throw ApiError.badRequest(`User not found: ${username}`);
+    if (role !== undefined) {
+      if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(username);
+      if (!(await this.store.users.setRole(username, role))) throw notFound(username);
+    }
+    if (hash !== undefined) await this.storeHash(username, hash);
+    return role ?? user.role;
   }
 
   async remove(username: string): Promise<void> {
     const user = await this.existing(username);
     if (user.role === 'admin') await this.assertNotLastAdmin(username);
-    if (!(await this.store.users.delete(username))) throw ApiError.badRequest(`User not found: ${username}`);
+    if (!(await this.store.users.delete(username))) throw notFound(username);
   }
 
-  /** Changes one's own password; the old one must be right. Returns the new credentials version. */
-  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<number> {
+  /**
+   * Changes one's own password; the old one must be right. Returns the new session key: every session of
+   * the user ends but the one the caller goes on with.
+   */
+  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<string> {
+    assertPassword(newPassword, 'new_password');
     const user = await this.existing(username);
     if (!(await this.hasher.verify(user.password_hash, oldPassword))) {
       throw new ApiError(403, 'old_password is wrong');
     }
-    assertPassword(newPassword, 'new_password');
-    await this.store.users.setPassword(username, await this.hasher.hash(newPassword));
-    return user.credentials_version + 1;
+    return this.storeHash(username, await this.hasher.hash(newPassword));
+  }
+
+  /** A new hash and session nonce: the nonce. */
+  private async storeHash(username: string, hash: string): Promise<string> {
+    const nonce = await this.store.users.setPassword(username, hash);
+    if (nonce === null) throw notFound(username);
+    return nonce;
   }
 
   private async existing(username: string): Promise<UserRecord> {
     const user = await this.store.users.get(username);
-    if (!user) throw ApiError.badRequest(`User not found: ${username}`);
+    if (!user) throw notFound(username);
     return user;
   }
 
@@ -117,4 +138,8 @@ export class UserService {
       throw ApiError.badRequest(`${username} is the last admin: make another user admin first`);
     }
   }
+}
+
+function notFound(username: string): ApiError {
+  return ApiError.badRequest(`User not found: ${username}`);
 }

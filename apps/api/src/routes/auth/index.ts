@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import formBody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '@tickwork/config';
+import { sessionKeyOf } from '@tickwork/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { wantsHtml } from '../../auth/request-kind.js';
 import { ApiError } from '../../errors/api-error.js';
@@ -71,7 +72,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
       // A new session id at login, so an id planted before it (session fixation) is worth nothing.
       await request.session.regenerate();
       request.session.set('user', user._id);
-      request.session.set('credentials_version', user.credentials_version);
+      request.session.set('credentials', sessionKeyOf(user));
       request.session.set('csrf_token', randomBytes(24).toString('base64url'));
       request.log.info({ user: user._id }, 'logged in');
       if (wantsHtml(request)) return reply.redirect('/', 303);
@@ -92,12 +93,12 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
     if (!principal) throw ApiError.badRequest('nobody is logged in: there is no password to change');
     if (principal.via !== 'session') throw ApiError.badRequest('an API token has no password: log in as a user');
     const { old_password, new_password } = request.body;
-    const version = await app.userService.changePassword(principal.name, old_password, new_password);
+    const credentials = await app.userService.changePassword(principal.name, old_password, new_password);
     // This session goes on (under a new id); the user's other sessions end at their next request.
     const csrf = request.session.get('csrf_token');
     await request.session.regenerate();
     request.session.set('user', principal.name);
-    request.session.set('credentials_version', version);
+    request.session.set('credentials', credentials);
     if (csrf) request.session.set('csrf_token', csrf);
     request.log.info({ user: principal.name }, 'password changed');
     if (wantsHtml(request)) return reply.redirect('/', 303);

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { addUserSchema, listUsersSchema, setRoleSchema, userByNameSchema } from './schema.js';
+import { ApiError } from '../../../../errors/api-error.js';
+import { addUserSchema, listUsersSchema, updateUserSchema, userByNameSchema } from './schema.js';
 
-/** /api/v1/users: admins list, add and remove users and set their role. */
+/** /api/v1/users: admins list, add and remove users and set their role or password. */
 const users: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: 'admin' } as const;
 
@@ -14,11 +15,20 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(201).send({ username, role });
   });
 
-  app.patch('/:username', { schema: setRoleSchema, config: admin }, async (request) => {
+  app.patch('/:username', { schema: updateUserSchema, config: admin }, async (request) => {
     const { username } = request.params;
-    await app.userService.setRole(username, request.body.role);
-    request.log.info({ user: username, role: request.body.role, by: request.auditUser }, 'role set');
-    return { username, role: request.body.role };
+    const { role, password } = request.body;
+    const principal = request.principal;
+    if (password !== undefined && principal?.via === 'session' && principal.name === username) {
+      // Without the old password a stolen session could take the account for good.
+      throw ApiError.badRequest('to change your own password use POST /passwd, with old_password');
+    }
+    const now = await app.userService.update(username, { role, password });
+    request.log.info(
+      { user: username, role, password_reset: password !== undefined, by: request.auditUser },
+      'user changed',
+    );
+    return { username, role: now };
   });
 
   app.delete('/:username', { schema: userByNameSchema, config: admin }, async (request) => {

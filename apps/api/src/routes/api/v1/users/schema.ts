@@ -30,11 +30,14 @@ export const addUserSchema = {
     ),
   }),
 };
-export const setRoleSchema = {
+export const updateUserSchema = {
   tags,
-  summary: "Set a user's role (admins)",
+  summary: "Set a user's role, or password (ending that user's sessions), or both (admins)",
   params: UsernameParams,
-  body: Type.Object({ role: RoleSchema }, { examples: [{ role: 'viewer' }] }),
+  body: Type.Object(
+    { role: Type.Optional(RoleSchema), password: Type.Optional(Type.String()) },
+    { examples: [{ role: 'viewer' }, { password: 'A new $ecret' }] },
+  ),
   response: replies({
     200: Type.Object(
       { username: Type.String(), role: RoleSchema },
