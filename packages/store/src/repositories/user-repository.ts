@@ -19,6 +19,11 @@ export function sessionKeyOf(user: UserRecord): string {
   return user.session_nonce ?? `v${user.credentials_version ?? 1}`;
 }
 
+/**
+ * Users. On FerretDB an update is a read, a change in Go and a write of the whole document, so two updates
+ * of one user at once can lose one: callers serialise every update and delete (the API does so under a
+ * Redis lock, see UserService); an insert is atomic (the unique _id).
+ */
 export class UserRepository {
   constructor(private readonly model: Model<UserDocument>) {}
 
