@@ -126,15 +126,13 @@ export class UserService {
   }
 
   /**
-   * Changes one's own password; the old one must be right. Returns the new session key: every session of
-   * the user ends but the one the caller goes on with.
+   * Changes one's own password; the old one must be right, else null. Returns the new session key: every
+   * session of the user ends but the one the caller goes on with.
    */
-  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<string> {
+  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<string | null> {
     assertPassword(newPassword, 'new_password');
     const user = await this.existing(username);
-    if (!(await this.hasher.verify(user.password_hash, oldPassword))) {
-      throw new ApiError(403, 'old_password is wrong');
-    }
+    if (!(await this.hasher.verify(user.password_hash, oldPassword))) return null;
     const hash = await this.hasher.hash(newPassword);
     return this.exclusive(() => this.storeHash(username, hash));
   }
