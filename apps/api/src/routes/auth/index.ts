@@ -8,7 +8,7 @@ import { LoginThrottle } from '../../auth/login-throttle.js';
 import { wantsHtml } from '../../auth/request-kind.js';
 import { ApiError } from '../../errors/api-error.js';
 import { LOGIN_FAILED_HTML, LOGIN_PAGE_HTML } from './login-page.js';
-import { loginPageSchema, loginSchema, logoutSchema, passwdSchema } from './schema.js';
+import { AUTH_BODY_LIMIT, loginPageSchema, loginSchema, logoutSchema, passwdSchema } from './schema.js';
 
 /**
  * ndscheduler's (palto42 fork) login: POST /login with form fields (or JSON) username and password, then the
@@ -18,7 +18,7 @@ import { loginPageSchema, loginSchema, logoutSchema, passwdSchema } from './sche
 const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) => {
   const { config } = opts;
   // Form bodies only here: the API itself takes JSON.
-  await app.register(formBody, { bodyLimit: 16 * 1024 });
+  await app.register(formBody, { bodyLimit: AUTH_BODY_LIMIT });
 
   const throttle = new LoginThrottle(
     app.redis,
@@ -37,33 +37,37 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(LOGIN_PAGE_HTML);
   });
 
-  app.post('/login', { schema: loginSchema, config: { access: 'public' } }, async (request, reply) => {
-    const { username, password } = request.body;
-    const user = await throttle.guard(username, request.ip, () => app.userService.authenticate(username, password));
-    if (!user) {
-      request.log.info({ user: username.slice(0, 64), ip: request.ip }, 'login failed');
-      if (wantsHtml(request)) return reply.code(401).type('text/html; charset=utf-8').send(LOGIN_FAILED_HTML);
-      return reply.code(401).send({ error: 'wrong username or password' });
-    }
-    if (!config.sessionSecret) {
-      // Only possible when the first user was added while this process ran without a secret.
-      throw new ApiError(503, 'logins are off until the API is restarted with SESSION_SECRET set');
-    }
-    if (config.cookieSecure && request.protocol !== 'https') {
-      // The Secure cookie would never be set: say why rather than answer 200 without a session.
-      throw ApiError.badRequest(
-        'COOKIE_SECURE=true and this request came over plain HTTP: log in over HTTPS (behind a proxy, set TRUST_PROXY)',
-      );
-    }
-    // A new session id at login, so an id planted before it (session fixation) is worth nothing.
-    await request.session.regenerate();
-    request.session.set('user', user._id);
-    request.session.set('credentials', sessionKeyOf(user));
-    request.session.set('csrf_token', randomBytes(24).toString('base64url'));
-    request.log.info({ user: user._id }, 'logged in');
-    if (wantsHtml(request)) return reply.redirect('/', 303);
-    return { user: user._id, role: user.role };
-  });
+  app.post(
+    '/login',
+    { schema: loginSchema, config: { access: 'public' }, bodyLimit: AUTH_BODY_LIMIT },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const user = await throttle.guard(username, request.ip, () => app.userService.authenticate(username, password));
+      if (!user) {
+        request.log.info({ user: username.slice(0, 64), ip: request.ip }, 'login failed');
+        if (wantsHtml(request)) return reply.code(401).type('text/html; charset=utf-8').send(LOGIN_FAILED_HTML);
+        return reply.code(401).send({ error: 'wrong username or password' });
+      }
+      if (!config.sessionSecret) {
+        // Only possible when the first user was added while this process ran without a secret.
+        throw new ApiError(503, 'logins are off until the API is restarted with SESSION_SECRET set');
+      }
+      if (config.cookieSecure && request.protocol !== 'https') {
+        // The Secure cookie would never be set: say why rather than answer 200 without a session.
+        throw ApiError.badRequest(
+          'COOKIE_SECURE=true and this request came over plain HTTP: log in over HTTPS (behind a proxy, set TRUST_PROXY)',
+        );
+      }
+      // A new session id at login, so an id planted before it (session fixation) is worth nothing.
+      await request.session.regenerate();
+      request.session.set('user', user._id);
+      request.session.set('credentials', sessionKeyOf(user));
+      request.session.set('csrf_token', randomBytes(24).toString('base64url'));
+      request.log.info({ user: user._id }, 'logged in');
+      if (wantsHtml(request)) return reply.redirect('/', 303);
+      return { user: user._id, role: user.role };
+    },
+  );
 
   const logout = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.session.get('user') !== undefined) await request.session.destroy();
@@ -73,7 +77,8 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
   app.get('/logout', { schema: logoutSchema, config: { access: 'public' } }, logout);
   app.post('/logout', { schema: logoutSchema, config: { access: 'public' } }, logout);
 
-  app.post('/passwd', { schema: passwdSchema, config: { access: 'viewer' } }, async (request, reply) => {
+  const viewer = { access: 'viewer' } as const;
+  app.post('/passwd', { schema: passwdSchema, config: viewer, bodyLimit: AUTH_BODY_LIMIT }, async (request, reply) => {
     const principal = request.principal;
     if (!principal) throw ApiError.badRequest('nobody is logged in: there is no password to change');
     if (principal.via !== 'session') throw ApiError.badRequest('an API token has no password: log in as a user');

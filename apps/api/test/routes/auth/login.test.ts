@@ -139,6 +139,42 @@ t.test('bad login input is a 400 naming the field', async (t) => {
   t.same([text.status, text.body], [400, { error: 'request body must be a JSON object' }]);
 });
 
+t.test('login and passwd bodies are bounded: long fields are a 400, a huge body a 413', async (t) => {
+  const long = await api.request('POST', '/login', form({ username: 'u'.repeat(65), password: 'x' }), FORM);
+  t.same([long.status, long.body], [400, { error: 'username must NOT have more than 64 characters' }]);
+  const longPassword = await api.request('POST', '/login', { username: 'user', password: 'p'.repeat(1025) });
+  t.same(
+    [longPassword.status, longPassword.body],
+    [400, { error: 'password must NOT have more than 1024 characters' }],
+  );
+  const longest = await api.request(
+    'POST',
+    '/login',
+    form({ username: 'u'.repeat(64), password: '€'.repeat(1024) }),
+    FORM,
+  );
+  t.equal(longest.status, 401, 'the longest fields, percent-encoded, still fit');
+  const huge = await api.request('POST', '/login', { username: 'u'.repeat(1_000_000), password: 'x' });
+  t.same([huge.status, huge.body], [413, { error: 'request body is too large' }], 'a 1 MB username');
+  const formLong = await api.request('POST', '/login', form({ username: 'u'.repeat(10_000), password: 'x' }), FORM);
+  t.same([formLong.status, formLong.body], [400, { error: 'username must NOT have more than 64 characters' }]);
+  const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
+  const passwd = await api.request(
+    'POST',
+    '/passwd',
+    { old_password: 'x'.repeat(1025), new_password: 'long enough' },
+    { cookie },
+  );
+  t.same([passwd.status, passwd.body], [400, { error: 'old_password must NOT have more than 1024 characters' }]);
+  // What was counted is stored under digests: nothing the client sent becomes part of a Redis key.
+  const keys = await api.app.redis.keys(`${environment.config.queuePrefix}:*`);
+  t.ok(
+    keys.some((k) => k.includes(':login-throttle:')),
+    'failed logins were counted',
+  );
+  for (const key of keys) t.ok(key.length < 200 && !key.includes('uuuu'), `short, no username in it: ${key}`);
+});
+
 t.test('logout ends the session, by GET or POST', async (t) => {
   for (const method of ['GET', 'POST']) {
     const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
