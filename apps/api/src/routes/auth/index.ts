@@ -5,7 +5,7 @@ import type { Config } from '@tickwork/config';
 import { sessionKeyOf } from '@tickwork/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginThrottle } from '../../auth/login-throttle.js';
-import { wantsHtml } from '../../auth/request-kind.js';
+import { isCrossSite, wantsHtml } from '../../auth/request-kind.js';
 import { ApiError } from '../../errors/api-error.js';
 import { LOGIN_FAILED_HTML, LOGIN_PAGE_HTML } from './login-page.js';
 import { AUTH_BODY_LIMIT, loginPageSchema, loginSchema, logoutSchema, passwdSchema } from './schema.js';
@@ -70,6 +70,12 @@ const auth: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts) =>
   );
 
   const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+    // A GET another site can make (a link, an <img>): it logs nobody out, and shows that site nothing.
+    // A cross-site POST never gets here (access control refuses it).
+    if (isCrossSite(request, config.corsOrigins)) {
+      if (wantsHtml(request)) return reply.redirect('/', 303);
+      return reply.code(403).send({ error: 'cross-site logout refused: log out from this site' });
+    }
     if (request.session.get('user') !== undefined) await request.session.destroy();
     if (wantsHtml(request)) return reply.redirect('/login', 303);
     return { logged_out: true };

@@ -186,6 +186,36 @@ t.test('logout ends the session, by GET or POST', async (t) => {
   }
 });
 
+t.test('a cross-site GET /logout logs nobody out, and redirects to the UI', async (t) => {
+  const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
+  const html = 'text/html,application/xhtml+xml';
+  // As a browser sends it when another site links here (or embeds it as an image).
+  const link = await fetch(`${api.base}/logout`, {
+    headers: { cookie, accept: html, 'sec-fetch-site': 'cross-site' },
+    redirect: 'manual',
+  });
+  t.equal(link.status, 303);
+  t.equal(link.headers.get('location'), '/', 'to the UI, not the login page');
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie })).status, 200, 'still logged in');
+  const image = await api.request('GET', '/logout', undefined, {
+    cookie,
+    accept: 'image/*',
+    'sec-fetch-site': 'cross-site',
+  });
+  t.same([image.status, image.body], [403, { error: 'cross-site logout refused: log out from this site' }]);
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie })).status, 200, 'still logged in');
+
+  for (const site of ['same-origin', 'none']) {
+    const own = await loginCookie(api.base, 'user', 'Very$ecret');
+    const out = await fetch(`${api.base}/logout`, {
+      headers: { cookie: own, accept: html, 'sec-fetch-site': site },
+      redirect: 'manual',
+    });
+    t.same([out.status, out.headers.get('location')], [303, '/login'], `Sec-Fetch-Site: ${site}`);
+    t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie: own })).status, 401, 'logged out');
+  }
+});
+
 t.test('passwd changes one own password: old one required, other sessions end', async (t) => {
   await api.app.userService.add('carol', 'first password', 'viewer');
   const cookie = await loginCookie(api.base, 'carol', 'first password');
