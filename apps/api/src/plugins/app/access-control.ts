@@ -75,7 +75,7 @@ async function authenticate(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const token = match?.[1] ? await app.apiTokenService.find(match[1]) : null;
     if (!token) {
-      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid or revoked API token' });
+      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid, expired or revoked API token' });
       return null;
     }
     return { name: token._id, role: token.role, via: 'token' };

@@ -12,7 +12,7 @@ const environment = testEnvironment(t, {
 const apis = [await startApi(t, environment), await startApi(t, environment)];
 const [first] = apis as [ApiClient, ApiClient];
 const JSON_TYPE = { 'content-type': 'application/json' };
-const rootToken = await first.app.apiTokenService.create('racer', 'admin', 'test');
+const rootToken = (await first.app.apiTokenService.create('racer', 'admin', 'test')).token;
 const bearer = { authorization: `Bearer ${rootToken}` };
 
 async function admins(): Promise<string[]> {

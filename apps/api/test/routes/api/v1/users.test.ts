@@ -38,7 +38,7 @@ t.test('list, add, set role, remove', async (t) => {
     ...admin,
     'content-type': 'application/json',
   });
-  t.same([removed.status, removed.body], [200, { username: 'dave' }]);
+  t.same([removed.status, removed.body], [200, { username: 'dave', tokens: [], tokens_revoked: false }]);
   t.equal((await api.request('GET', '/api/v1/jobs', undefined, dave)).status, 401, "a removed user's session ends");
 });
 

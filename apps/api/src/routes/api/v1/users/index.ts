@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../../../errors/api-error.js';
-import { addUserSchema, listUsersSchema, updateUserSchema, userByNameSchema } from './schema.js';
+import { addUserSchema, listUsersSchema, removeUserSchema, updateUserSchema } from './schema.js';
 
 /** /api/v1/users: admins list, add and remove users and set their role or password. */
 const users: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,12 +31,21 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     return { username, role: now };
   });
 
-  app.delete('/:username', { schema: userByNameSchema, config: admin }, async (request) => {
+  app.delete('/:username', { schema: removeUserSchema, config: admin }, async (request) => {
     const { username } = request.params;
+    const revoke = request.query.revoke_tokens === 'true';
     await app.userService.remove(username);
-    request.log.info({ user: username, by: request.auditUser }, 'user removed');
-    return { username };
+    // Tokens outlive their creator unless revoked: the answer names them either way.
+    const tokens = (await app.apiTokenService.createdBy(username)).map((token) => token.name);
+    if (revoke) for (const name of tokens) await app.apiTokenService.revoke(name).catch(ignoreGone);
+    request.log.info({ user: username, tokens, tokens_revoked: revoke, by: request.auditUser }, 'user removed');
+    return { username, tokens, tokens_revoked: revoke };
   });
 };
 
 export default users;
+
+/** A token revoked by someone else meanwhile is as good as revoked. */
+function ignoreGone(err: unknown): void {
+  if (!(err instanceof ApiError && err.statusCode === 400)) throw err;
+}
