@@ -17,7 +17,6 @@ import userService from './plugins/app/user-service.js';
 import bullBoard from './plugins/external/bull-board.js';
 import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
-import rateLimit from './plugins/external/rate-limit.js';
 import session from './plugins/external/session.js';
 import staticFiles from './plugins/external/static.js';
 import swagger from './plugins/external/swagger.js';
@@ -46,7 +45,7 @@ export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
 /**
  * Composes the API: the route table first (so it lists every route), app plugins (store, queue, services),
- * the web-facing ones (headers, the Host check while no users exist, CORS, sessions, rate limits), access
+ * the web-facing ones (headers, the Host check while no users exist, CORS, sessions), access
  * control — before any route, so it guards every one — then the routes.
  */
 export async function buildApp(
@@ -85,7 +84,6 @@ export async function buildApp(
   await app.register(hostCheck, { config });
   await app.register(cors, { config });
   await app.register(session, { config });
-  await app.register(rateLimit, { config });
   await app.register(staticFiles);
   await app.register(accessControl, { config });
 

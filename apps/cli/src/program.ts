@@ -235,10 +235,34 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
       await (await api()).request('POST', '/api/v1/users', { username, password, role: options.role });
       io.out(username);
     });
-  users.command('rm <username>').action(async (username: string) => {
-    await (await api()).request('DELETE', `/api/v1/users/${encodeURIComponent(username)}`);
-    io.out(username);
-  });
+  users
+    .command('rm <username>')
+    .description('remove a user; names the API tokens they created, which keep working unless --revoke-tokens')
+    .option('--revoke-tokens', 'also revoke the API tokens the user created')
+    .action(async (username: string, options: { revokeTokens?: boolean }) => {
+      const query = options.revokeTokens ? '?revoke_tokens=true' : '';
+      const removed = await (await api()).request<{ tokens: string[]; tokens_revoked: boolean }>(
+        'DELETE',
+        `/api/v1/users/${encodeURIComponent(username)}${query}`,
+      );
+      io.out(username);
+      if (removed.tokens.length > 0) {
+        const tokens = removed.tokens.join(', ');
+        io.out(
+          removed.tokens_revoked
+            ? `revoked the tokens ${username} created: ${tokens}`
+            : `tokens ${username} created still work: ${tokens} (tokens rm <name>, or users rm --revoke-tokens)`,
+        );
+      }
+    });
+  users
+    .command('passwd <username>')
+    .description("set another user's password, read from standard input; their sessions end")
+    .action(async (username: string) => {
+      const password = (await io.readStdin()).replace(/\r?\n$/, '');
+      await (await api()).request('PATCH', `/api/v1/users/${encodeURIComponent(username)}`, { password });
+      io.out(username);
+    });
   users.command('role <username> <role>').action(async (username: string, role: string) => {
     await (await api()).request('PATCH', `/api/v1/users/${encodeURIComponent(username)}`, { role });
     io.out(`${username} ${role}`);
@@ -250,10 +274,14 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .command('add <name>')
     .description('create a token; it is printed once')
     .requiredOption('--role <role>', 'admin, editor or viewer')
-    .action(async (name: string, options: { role: string }) => {
+    .option('--expires-in-days <days>', 'the token stops working after so many days (default: never)')
+    .action(async (name: string, options: { role: string; expiresInDays?: string }) => {
+      const days = options.expiresInDays;
       const { token } = await (await api()).request<{ token: string }>('POST', '/api/v1/tokens', {
         name,
         role: options.role,
+        // As typed: the API names a value that is not a whole number of days.
+        ...(days === undefined ? {} : { expires_in_days: /^\d+$/.test(days) ? Number(days) : days }),
       });
       io.out(token);
     });

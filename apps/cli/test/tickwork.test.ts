@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@tickwork/local-services';
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
 import t from 'tap';
 import { buildProgram } from '../src/program.js';
 
@@ -178,6 +178,36 @@ t.test('jobs, runs and the audit log; a token made by the CLI works for the CLI'
     { message: /Job not found/ },
     "an API error in the API's words",
   );
+});
+
+t.test('users and tokens: an expiring token, a password reset, a removal naming its tokens', async (t) => {
+  const asOps = { login: ['--user', 'ops', '--password-stdin'], stdin: 'ops password\n' };
+  await tickwork(['users', 'add', 'ops', '--role', 'admin'], { stdin: 'ops password\n' });
+  await tickwork(['tokens', 'add', 'ops-ci', '--role', 'viewer', '--expires-in-days', '30'], asOps);
+  const admin = { cookie: await loginCookie(api.base, 'admin', 'Very$ecret') };
+  const listed = (await api.request('GET', '/api/v1/tokens', undefined, admin)).body.tokens;
+  t.match(
+    listed.find((tk: { name: string }) => tk.name === 'ops-ci'),
+    { created_by: 'ops', expires_at: /^\d{4}-/ },
+  );
+  await t.rejects(tickwork(['tokens', 'add', 'x', '--role', 'viewer', '--expires-in-days', 'soon']), {
+    message: /expires_in_days must be integer/,
+  });
+
+  t.same(await tickwork(['users', 'passwd', 'ops'], { stdin: 'reset by admin\n' }), ['ops']);
+  await t.rejects(loginCookie(api.base, 'ops', 'ops password'), /401/);
+  t.ok(await loginCookie(api.base, 'ops', 'reset by admin'));
+
+  t.same(await tickwork(['users', 'rm', 'ops']), [
+    'ops',
+    'tokens ops created still work: ops-ci (tokens rm <name>, or users rm --revoke-tokens)',
+  ]);
+  await tickwork(['users', 'add', 'dev', '--role', 'admin'], { stdin: 'dev password\n' });
+  await tickwork(['tokens', 'add', 'dev-ci', '--role', 'viewer'], {
+    login: ['--user', 'dev', '--password-stdin'],
+    stdin: 'dev password\n',
+  });
+  t.same(await tickwork(['users', 'rm', 'dev', '--revoke-tokens']), ['dev', 'revoked the tokens dev created: dev-ci']);
 });
 
 t.test('`npx tickwork --help` works', async (t) => {

@@ -35,9 +35,13 @@ export interface Config {
   adminPassword: string | undefined;
   allowAnonymous: boolean;
   corsOrigins: string[];
+  /** Failed logins for one username from one client address, per window: then 429 for that pair. */
   loginAttemptsPerUsername: number;
+  /** Failed logins from one client address, per window: then 429 for that address. */
   loginAttemptsPerIp: number;
   loginAttemptsWindowSec: number;
+  /** Failed logins for one username from all addresses, per window: then each attempt for it waits 1 s. */
+  loginSlowdownAfter: number;
   logLevel: string;
   reconcileIntervalSec: number;
   workerHeartbeatSec: number;
@@ -346,6 +350,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginAttemptsPerUsername: integer(env, 'LOGIN_ATTEMPTS_PER_USERNAME', 10, 1, 1_000_000),
     loginAttemptsPerIp: integer(env, 'LOGIN_ATTEMPTS_PER_IP', 50, 1, 1_000_000),
     loginAttemptsWindowSec: integer(env, 'LOGIN_ATTEMPTS_WINDOW_SEC', 900, 1, 86_400),
+    loginSlowdownAfter: integer(env, 'LOGIN_SLOWDOWN_AFTER', 100, 1, 1_000_000),
     logLevel,
     reconcileIntervalSec: integer(env, 'RECONCILE_INTERVAL_SEC', 30, 1, 86_400),
     workerHeartbeatSec,

@@ -9,17 +9,24 @@ const EXTEND =
 
 /**
  * Runs `work` while holding a Redis lock, so only one process of the fleet does it at a time; null (without
- * running it) when another holds the lock. The lock expires `ttlMs` after its holder dies; while the work
- * goes on, however long (a first reconcile of 100,000 jobs), it is extended every third of that.
+ * running it) when another holds the lock — at once, or, with `waitMs`, when it could not be had within
+ * that long (it is asked for again every 10-30 ms meanwhile). The lock expires `ttlMs` after its holder
+ * dies; while the work goes on, however long (a first reconcile of 100,000 jobs), it is extended every third
+ * of that.
  */
 export async function withRedisLock<T>(
   redis: RedisClient,
   key: string,
   ttlMs: number,
   work: () => Promise<T>,
+  options: { waitMs?: number } = {},
 ): Promise<T | null> {
   const token = `${process.pid}-${Math.random()}`;
-  if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return null;
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+  }
   const extending = setInterval(() => {
     redis.eval(EXTEND, 1, key, token, ttlMs).catch(() => undefined);
   }, ttlMs / 3);

@@ -164,6 +164,7 @@ if (postgresqlUrl)
     await api.app.apiTokenService.create('ci', 'editor', 'ann');
     await api.app.apiTokenService.find('twk_not-a-token');
     await api.app.apiTokenService.list();
+    await api.app.apiTokenService.createdBy('ann');
     await api.app.apiTokenService.revoke('ci');
 
     const seen = new Map<string, { filter: Document; collection: string }>();

@@ -14,7 +14,20 @@ function userView(user: UserRecord): UserView {
   return { username: user._id, role: user.role, created_time: user.created_time.toISOString() };
 }
 
-/** Users and their passwords: login checks, the admin API, the CLI and the ADMIN_USERNAME bootstrap. */
+/**
+ * Runs `work` alone among the user changes of every API process (a Redis lock; see the user-service
+ * plugin), or refuses it with an ApiError.
+ */
+export type UserWriteLock = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Users and their passwords: login checks, the admin API, the CLI and the ADMIN_USERNAME bootstrap.
+ *
+ * Every update and removal of a user runs under `writeLock`, the check that keeps an admin included: on
+ * FerretDB a conditional update is not atomic, so "demote unless last admin" cannot be one store write, and
+ * two admins demoting each other at once would both see two admins. Under the lock they take turns, and
+ * the second sees one. Adding a user needs no lock: an insert is atomic (the unique _id).
+ */
 export class UserService {
   /** Once a user exists authentication stays on (the last admin cannot be removed), so `true` is cached. */
   private someoneExists = false;
@@ -27,6 +40,8 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly hasher: PasswordHasher,
+    /** Absent for the add-user CLI, which only adds. */
+    private readonly writeLock?: UserWriteLock,
   ) {}
 
   /** Authentication is on as soon as any user exists. */
@@ -82,32 +97,61 @@ export class UserService {
     return added;
   }
 
-  async setRole(username: string, role: Role): Promise<void> {
-    const user = await this.existing(username);
-    if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(username);
-    if (!(await this.store.users.setRole(username, role))) throw ApiError.badRequest(`User not found: ${username}`);
+  /**
+   * An admin changes a user: its role, its password (no old one needed; that user's sessions end), or both.
+   * Returns the user's role after the change.
+   */
+  async update(username: string, changes: { role?: Role; password?: string }): Promise<Role> {
+    const { role, password } = changes;
+    if (role === undefined && password === undefined) throw ApiError.badRequest('role or password is required');
+    if (password !== undefined) assertPassword(password);
+    const hash = password === undefined ? undefined : await this.hasher.hash(password);
+    return this.exclusive(async () => {
+      const user = await this.existing(username);
+      if (role !== undefined) {
+        if (user.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(username);
+        if (!(await this.store.users.setRole(username, role))) throw notFound(username);
+      }
+      if (hash !== undefined) await this.storeHash(username, hash);
+      return role ?? user.role;
+    });
   }
 
   async remove(username: string): Promise<void> {
-    const user = await this.existing(username);
-    if (user.role === 'admin') await this.assertNotLastAdmin(username);
-    if (!(await this.store.users.delete(username))) throw ApiError.badRequest(`User not found: ${username}`);
+    await this.exclusive(async () => {
+      const user = await this.existing(username);
+      if (user.role === 'admin') await this.assertNotLastAdmin(username);
+      if (!(await this.store.users.delete(username))) throw notFound(username);
+    });
   }
 
-  /** Changes one's own password; the old one must be right. Returns the new credentials version. */
-  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<number> {
-    const user = await this.existing(username);
-    if (!(await this.hasher.verify(user.password_hash, oldPassword))) {
-      throw new ApiError(403, 'old_password is wrong');
-    }
+  /**
+   * Changes one's own password; the old one must be right, else null. Returns the new session key: every
+   * session of the user ends but the one the caller goes on with.
+   */
+  async changePassword(username: string, oldPassword: string, newPassword: string): Promise<string | null> {
     assertPassword(newPassword, 'new_password');
-    await this.store.users.setPassword(username, await this.hasher.hash(newPassword));
-    return user.credentials_version + 1;
+    const user = await this.existing(username);
+    if (!(await this.hasher.verify(user.password_hash, oldPassword))) return null;
+    const hash = await this.hasher.hash(newPassword);
+    return this.exclusive(() => this.storeHash(username, hash));
+  }
+
+  /** A new hash and session nonce: the nonce. */
+  private async storeHash(username: string, hash: string): Promise<string> {
+    const nonce = await this.store.users.setPassword(username, hash);
+    if (nonce === null) throw notFound(username);
+    return nonce;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.writeLock) throw new Error('changing a user needs the fleet-wide user lock (Redis)');
+    return this.writeLock(work);
   }
 
   private async existing(username: string): Promise<UserRecord> {
     const user = await this.store.users.get(username);
-    if (!user) throw ApiError.badRequest(`User not found: ${username}`);
+    if (!user) throw notFound(username);
     return user;
   }
 
@@ -117,4 +161,8 @@ export class UserService {
       throw ApiError.badRequest(`${username} is the last admin: make another user admin first`);
     }
   }
+}
+
+function notFound(username: string): ApiError {
+  return ApiError.badRequest(`User not found: ${username}`);
 }

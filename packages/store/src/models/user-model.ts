@@ -7,8 +7,14 @@ export interface UserDocument {
   role: Role;
   /** argon2id, in PHC string form. */
   password_hash: string;
-  /** Raised on every password change: sessions opened under an older version end. */
-  credentials_version: number;
+  /**
+   * Random, drawn when the user is created and again at every password change: a session is valid only
+   * while it holds the user's current nonce, so a password change ends the others, and a user removed and
+   * added again under the same name does not get the old sessions back. Users stored before it had none.
+   */
+  session_nonce?: string;
+  /** Before session_nonce: raised on every password change (kept for users stored then). */
+  credentials_version?: number;
   created_time: Date;
   updated_time: Date;
 }
@@ -18,7 +24,8 @@ const userSchema = new Schema<UserDocument>(
     _id: { type: String, required: true },
     role: { type: String, required: true },
     password_hash: { type: String, required: true },
-    credentials_version: { type: Number, required: true, default: 1 },
+    session_nonce: { type: String },
+    credentials_version: { type: Number },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },
   },

@@ -9,7 +9,13 @@ export class ApiTokenRepository {
   constructor(private readonly model: Model<ApiTokenDocument>) {}
 
   /** Adds a token; false when the name is taken. */
-  async insert(token: { name: string; role: Role; token_hash: string; created_by: string }): Promise<boolean> {
+  async insert(token: {
+    name: string;
+    role: Role;
+    token_hash: string;
+    created_by: string;
+    expires_at: Date | null;
+  }): Promise<boolean> {
     try {
       await this.model.create({
         _id: token.name,
@@ -17,6 +23,7 @@ export class ApiTokenRepository {
         token_hash: token.token_hash,
         created_by: token.created_by,
         created_time: new Date(),
+        expires_at: token.expires_at,
       });
       return true;
     } catch (err) {
@@ -31,6 +38,10 @@ export class ApiTokenRepository {
 
   async list(): Promise<ApiTokenRecord[]> {
     return this.model.find().sort({ _id: 1 }).lean<ApiTokenRecord[]>();
+  }
+
+  async listCreatedBy(createdBy: string): Promise<ApiTokenRecord[]> {
+    return this.model.find({ created_by: createdBy }).sort({ _id: 1 }).lean<ApiTokenRecord[]>();
   }
 
   async delete(name: string): Promise<boolean> {

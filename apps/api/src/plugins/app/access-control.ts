@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '@tickwork/config';
 import { roleAllows } from '@tickwork/domain';
+import { sessionKeyOf } from '@tickwork/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Access, accessOf } from '../../auth/access.js';
@@ -74,7 +75,7 @@ async function authenticate(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const token = match?.[1] ? await app.apiTokenService.find(match[1]) : null;
     if (!token) {
-      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid or revoked API token' });
+      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid, expired or revoked API token' });
       return null;
     }
     return { name: token._id, role: token.role, via: 'token' };
@@ -82,8 +83,9 @@ async function authenticate(
   const username = request.session.get('user');
   if (username === undefined) return null;
   const user = await app.userService.get(username);
-  if (!user || user.credentials_version !== request.session.get('credentials_version')) {
-    // Removed, or the password changed since this session began: the session is over. Regenerated rather
+  if (!user || sessionKeyOf(user) !== request.session.get('credentials')) {
+    // Removed (even if added again since), or the password changed since this session began: the session
+    // is over. Regenerated rather
     // than destroyed, so the request still has an (empty) session to log in with.
     await request.session.regenerate();
     return null;

@@ -15,9 +15,9 @@ export default fp(
       if (error.validation) {
         return reply.code(400).send({ error: validationMessage(error.validation, error.validationContext) });
       }
-      if (error instanceof ValidationError || error instanceof ApiError) {
-        return reply.code(error instanceof ApiError ? error.statusCode : 400).send({ error: error.message });
-      }
+      if (error instanceof ApiError)
+        return reply.code(error.statusCode).headers(error.headers).send({ error: error.message });
+      if (error instanceof ValidationError) return reply.code(400).send({ error: error.message });
       if (Store.isUnavailable(error)) {
         request.log.warn({ err: error }, 'MongoDB unavailable');
         return reply.code(503).header('retry-after', '5').send({ error: 'database unavailable, try again shortly' });

@@ -1,11 +1,13 @@
 import type { Config } from '@tickwork/config';
+import { withRedisLock } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listenDecision } from '../../auth/listen-policy.js';
+import { ApiError } from '../../errors/api-error.js';
 import { StartupRefused } from '../../errors/startup-refused.js';
 import { ApiTokenService } from '../../services/api-token-service.js';
 import { PasswordHasher } from '../../services/password-hasher.js';
-import { UserService } from '../../services/user-service.js';
+import { UserService, type UserWriteLock } from '../../services/user-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,7 +27,20 @@ export default fp(
     const { config } = opts;
     const hasher = new PasswordHasher();
     app.decorate('passwordHasher', hasher);
-    app.decorate('userService', new UserService(app.store, hasher));
+    // One user change at a time across every API process (see UserService): a change waits its turn for up
+    // to 10 s; the lock outlives a holder that died by 10 s, and is extended while its holder works.
+    const writeLock: UserWriteLock = async (work) => {
+      const done = await withRedisLock(
+        app.redis,
+        `${config.queuePrefix}:users-lock`,
+        10_000,
+        async () => ({ value: await work() }),
+        { waitMs: 10_000 },
+      );
+      if (!done) throw new ApiError(503, 'users are being changed by another request: try again');
+      return done.value;
+    };
+    app.decorate('userService', new UserService(app.store, hasher, writeLock));
     app.decorate('apiTokenService', new ApiTokenService(app.store));
 
     app.addHook('onReady', async () => {

@@ -9,7 +9,8 @@ import fp from 'fastify-plugin';
 declare module 'fastify' {
   interface Session {
     user: string;
-    credentials_version: number;
+    /** The user's session key when this session began (sessionKeyOf): it ends when the user's changes. */
+    credentials: string;
     /** For cookie-authenticated writes that are not JSON: sent back in X-CSRF-Token. */
     csrf_token: string;
   }

@@ -2,8 +2,14 @@ import { Type } from 'typebox';
 import { replies } from '../api/v1/reply-schemas.js';
 
 // Form fields arrive as strings; a field sent twice arrives as an array and is refused by these schemas.
-export const LoginBody = Type.Object({ username: Type.String(), password: Type.String() });
-export const PasswdBody = Type.Object({ old_password: Type.String(), new_password: Type.String() });
+// No user name is longer than 64 characters, no password longer than 1024: longer ones are refused before
+// anything is hashed, counted or logged.
+const Username = Type.String({ maxLength: 64 });
+const Password = Type.String({ maxLength: 1024 });
+export const LoginBody = Type.Object({ username: Username, password: Password });
+export const PasswdBody = Type.Object({ old_password: Password, new_password: Password });
+/** The most a /login or /passwd body may hold: its fields at their longest, percent-encoded, and then some. */
+export const AUTH_BODY_LIMIT = 16 * 1024;
 
 const UserReply = Type.Object(
   { user: Type.String(), role: Type.String() },

@@ -75,7 +75,7 @@ t.test('every registered route answers 401 or a login redirect without credentia
 
 t.test('a bad or revoked token is refused on every route too', async (t) => {
   const res = await api.request('GET', '/api/v1/jobs', undefined, { authorization: 'Bearer twk_not-a-token' });
-  t.same([res.status, res.body], [401, { error: 'invalid or revoked API token' }]);
+  t.same([res.status, res.body], [401, { error: 'invalid, expired or revoked API token' }]);
   t.equal(res.headers.get('www-authenticate'), 'Bearer');
 });
 

@@ -139,6 +139,42 @@ t.test('bad login input is a 400 naming the field', async (t) => {
   t.same([text.status, text.body], [400, { error: 'request body must be a JSON object' }]);
 });
 
+t.test('login and passwd bodies are bounded: long fields are a 400, a huge body a 413', async (t) => {
+  const long = await api.request('POST', '/login', form({ username: 'u'.repeat(65), password: 'x' }), FORM);
+  t.same([long.status, long.body], [400, { error: 'username must NOT have more than 64 characters' }]);
+  const longPassword = await api.request('POST', '/login', { username: 'user', password: 'p'.repeat(1025) });
+  t.same(
+    [longPassword.status, longPassword.body],
+    [400, { error: 'password must NOT have more than 1024 characters' }],
+  );
+  const longest = await api.request(
+    'POST',
+    '/login',
+    form({ username: 'u'.repeat(64), password: '€'.repeat(1024) }),
+    FORM,
+  );
+  t.equal(longest.status, 401, 'the longest fields, percent-encoded, still fit');
+  const huge = await api.request('POST', '/login', { username: 'u'.repeat(1_000_000), password: 'x' });
+  t.same([huge.status, huge.body], [413, { error: 'request body is too large' }], 'a 1 MB username');
+  const formLong = await api.request('POST', '/login', form({ username: 'u'.repeat(10_000), password: 'x' }), FORM);
+  t.same([formLong.status, formLong.body], [400, { error: 'username must NOT have more than 64 characters' }]);
+  const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
+  const passwd = await api.request(
+    'POST',
+    '/passwd',
+    { old_password: 'x'.repeat(1025), new_password: 'long enough' },
+    { cookie },
+  );
+  t.same([passwd.status, passwd.body], [400, { error: 'old_password must NOT have more than 1024 characters' }]);
+  // What was counted is stored under digests: nothing the client sent becomes part of a Redis key.
+  const keys = await api.app.redis.keys(`${environment.config.queuePrefix}:*`);
+  t.ok(
+    keys.some((k) => k.includes(':login-throttle:')),
+    'failed logins were counted',
+  );
+  for (const key of keys) t.ok(key.length < 200 && !key.includes('uuuu'), `short, no username in it: ${key}`);
+});
+
 t.test('logout ends the session, by GET or POST', async (t) => {
   for (const method of ['GET', 'POST']) {
     const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
@@ -147,6 +183,36 @@ t.test('logout ends the session, by GET or POST', async (t) => {
     t.equal(out.status, 200, method);
     t.same(out.body, { logged_out: true });
     t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie })).status, 401, `${method} /logout`);
+  }
+});
+
+t.test('a cross-site GET /logout logs nobody out, and redirects to the UI', async (t) => {
+  const cookie = await loginCookie(api.base, 'user', 'Very$ecret');
+  const html = 'text/html,application/xhtml+xml';
+  // As a browser sends it when another site links here (or embeds it as an image).
+  const link = await fetch(`${api.base}/logout`, {
+    headers: { cookie, accept: html, 'sec-fetch-site': 'cross-site' },
+    redirect: 'manual',
+  });
+  t.equal(link.status, 303);
+  t.equal(link.headers.get('location'), '/', 'to the UI, not the login page');
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie })).status, 200, 'still logged in');
+  const image = await api.request('GET', '/logout', undefined, {
+    cookie,
+    accept: 'image/*',
+    'sec-fetch-site': 'cross-site',
+  });
+  t.same([image.status, image.body], [403, { error: 'cross-site logout refused: log out from this site' }]);
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie })).status, 200, 'still logged in');
+
+  for (const site of ['same-origin', 'none']) {
+    const own = await loginCookie(api.base, 'user', 'Very$ecret');
+    const out = await fetch(`${api.base}/logout`, {
+      headers: { cookie: own, accept: html, 'sec-fetch-site': site },
+      redirect: 'manual',
+    });
+    t.same([out.status, out.headers.get('location')], [303, '/login'], `Sec-Fetch-Site: ${site}`);
+    t.equal((await api.request('GET', '/api/v1/jobs', undefined, { cookie: own })).status, 401, 'logged out');
   }
 });
 

@@ -38,7 +38,7 @@ t.test('list, add, set role, remove', async (t) => {
     ...admin,
     'content-type': 'application/json',
   });
-  t.same([removed.status, removed.body], [200, { username: 'dave' }]);
+  t.same([removed.status, removed.body], [200, { username: 'dave', tokens: [], tokens_revoked: false }]);
   t.equal((await api.request('GET', '/api/v1/jobs', undefined, dave)).status, 401, "a removed user's session ends");
 });
 
@@ -70,6 +70,15 @@ t.test('bad input is a 400 naming the problem', async (t) => {
       'User already exists: admin',
     ],
     ['PATCH', '/api/v1/users/nobody', { role: 'viewer' }, 'User not found: nobody'],
+    ['PATCH', '/api/v1/users/nobody', { password: 'long enough' }, 'User not found: nobody'],
+    ['PATCH', '/api/v1/users/admin', {}, 'role or password is required'],
+    ['PATCH', '/api/v1/users/erin', { password: 'short' }, 'password must be at least 8 characters'],
+    [
+      'PATCH',
+      '/api/v1/users/admin',
+      { password: 'long enough' },
+      'to change your own password use POST /passwd, with old_password',
+    ],
     ['DELETE', '/api/v1/users/nobody', '', 'User not found: nobody'],
     ['PATCH', '/api/v1/users/admin', { role: 'viewer' }, 'admin is the last admin: make another user admin first'],
     ['DELETE', '/api/v1/users/admin', '', 'admin is the last admin: make another user admin first'],
@@ -84,4 +93,40 @@ t.test('with a second admin, the first may be demoted', async (t) => {
   await api.request('POST', '/api/v1/users', { username: 'erin', password: 'erin password', role: 'admin' }, admin);
   t.equal((await api.request('PATCH', '/api/v1/users/erin', { role: 'editor' }, admin)).status, 200);
   t.equal((await api.request('PATCH', '/api/v1/users/erin', { role: 'admin' }, admin)).status, 200);
+});
+
+t.test("a removed user's sessions stay ended when a user of that name is added again", async (t) => {
+  const json = { ...admin, 'content-type': 'application/json' };
+  const user = { username: 'frank', password: 'frank password', role: 'editor' };
+  t.equal((await api.request('POST', '/api/v1/users', user, admin)).status, 201);
+  const old = { cookie: await loginCookie(api.base, 'frank', 'frank password') };
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, old)).status, 200);
+  t.equal((await api.request('DELETE', '/api/v1/users/frank', '', json)).status, 200);
+  // The same name, password and role again: nothing tells the new frank from the old one but the nonce.
+  t.equal((await api.request('POST', '/api/v1/users', user, admin)).status, 201);
+  const res = await api.request('GET', '/api/v1/jobs', undefined, old);
+  t.equal(res.status, 401, 'the old session does not come back');
+  t.match(res.body, { error: /authentication required/ });
+  const fresh = { cookie: await loginCookie(api.base, 'frank', 'frank password') };
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, fresh)).status, 200, 'a new login works');
+});
+
+t.test("an admin resets another user's password: that user's sessions end", async (t) => {
+  await api.request('POST', '/api/v1/users', { username: 'gina', password: 'gina password', role: 'viewer' }, admin);
+  const gina = { cookie: await loginCookie(api.base, 'gina', 'gina password') };
+  const other = { cookie: await loginCookie(api.base, 'gina', 'gina password') };
+  const reset = await api.request('PATCH', '/api/v1/users/gina', { password: 'reset by admin' }, admin);
+  t.same([reset.status, reset.body], [200, { username: 'gina', role: 'viewer' }]);
+  for (const session of [gina, other]) {
+    t.equal((await api.request('GET', '/api/v1/jobs', undefined, session)).status, 401, 'her sessions ended');
+  }
+  await t.rejects(loginCookie(api.base, 'gina', 'gina password'), /401/, 'the old password is gone');
+  const now = { cookie: await loginCookie(api.base, 'gina', 'reset by admin') };
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, now)).status, 200);
+  t.equal((await api.request('GET', '/api/v1/users', undefined, admin)).status, 200, "the admin's session goes on");
+
+  const both = await api.request('PATCH', '/api/v1/users/gina', { role: 'editor', password: 'and again!' }, admin);
+  t.same([both.status, both.body], [200, { username: 'gina', role: 'editor' }]);
+  t.equal((await api.request('GET', '/api/v1/jobs', undefined, now)).status, 401);
+  t.ok(await loginCookie(api.base, 'gina', 'and again!'));
 });

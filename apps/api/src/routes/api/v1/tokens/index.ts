@@ -8,10 +8,11 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listTokensSchema, config: admin }, async () => ({ tokens: await app.apiTokenService.list() }));
 
   app.post('/', { schema: createTokenSchema, config: admin }, async (request, reply) => {
-    const { name, role } = request.body;
-    const token = await app.apiTokenService.create(name, role, request.auditUser);
-    request.log.info({ token: name, role, by: request.auditUser }, 'API token created');
-    return reply.code(201).send({ name, role, token });
+    const { name, role, expires_in_days, expires_at } = request.body;
+    const created = await app.apiTokenService.create(name, role, request.auditUser, { expires_in_days, expires_at });
+    const expires = created.expires_at?.toISOString() ?? null;
+    request.log.info({ token: name, role, expires_at: expires, by: request.auditUser }, 'API token created');
+    return reply.code(201).send({ name, role, token: created.token, expires_at: expires });
   });
 
   app.delete('/:name', { schema: tokenByNameSchema, config: admin }, async (request) => {

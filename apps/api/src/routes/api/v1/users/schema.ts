@@ -30,11 +30,14 @@ export const addUserSchema = {
     ),
   }),
 };
-export const setRoleSchema = {
+export const updateUserSchema = {
   tags,
-  summary: "Set a user's role (admins)",
+  summary: "Set a user's role, or password (ending that user's sessions), or both (admins)",
   params: UsernameParams,
-  body: Type.Object({ role: RoleSchema }, { examples: [{ role: 'viewer' }] }),
+  body: Type.Object(
+    { role: Type.Optional(RoleSchema), password: Type.Optional(Type.String()) },
+    { examples: [{ role: 'viewer' }, { password: 'A new $ecret' }] },
+  ),
   response: replies({
     200: Type.Object(
       { username: Type.String(), role: RoleSchema },
@@ -42,9 +45,23 @@ export const setRoleSchema = {
     ),
   }),
 };
-export const userByNameSchema = {
+export const removeUserSchema = {
   tags,
-  summary: 'Remove a user (admins)',
+  summary: 'Remove a user (admins): names the API tokens the user created, and revokes them with revoke_tokens=true',
   params: UsernameParams,
-  response: replies({ 200: Type.Object({ username: Type.String() }, { examples: [{ username: 'ops' }] }) }),
+  querystring: Type.Object({
+    revoke_tokens: Type.Optional(
+      Type.Enum(['true', 'false'], { description: 'also revoke the API tokens the user created (default false)' }),
+    ),
+  }),
+  response: replies({
+    200: Type.Object(
+      {
+        username: Type.String(),
+        tokens: Type.Array(Type.String(), { description: 'the API tokens the user created' }),
+        tokens_revoked: Type.Boolean({ description: 'whether those tokens were revoked (else they keep working)' }),
+      },
+      { examples: [{ username: 'ops', tokens: ['ci'], tokens_revoked: false }] },
+    ),
+  }),
 };
