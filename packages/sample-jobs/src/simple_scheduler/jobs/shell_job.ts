@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { JobBase } from '@tickwork/sdk';
+import { eachLine } from '../../lines.js';
 
 /** Runs a program with arguments, without a shell; stopping the run kills the child. */
 export class ShellJob extends JobBase {
@@ -22,8 +23,9 @@ export class ShellJob extends JobBase {
     if (!command) return Promise.reject(new Error('ShellJob needs the executable as its first argument'));
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: this.signal });
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.logger.info(chunk.trimEnd()));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.logger.warn(chunk.trimEnd()));
+      // Whole lines: a line the program wrote in pieces is one line of output, as in a terminal.
+      eachLine(child.stdout, (line) => this.logger.info(line));
+      eachLine(child.stderr, (line) => this.logger.warn(line));
       child.on('error', reject);
       child.on('close', (code) => resolve({ returncode: code }));
     });
