@@ -12,6 +12,7 @@ import { RunHandler } from './run-handler.js';
 import { RunningRuns } from './running-runs.js';
 import { jobEnvironment } from './sandbox/job-environment.js';
 import { resolveRunAs } from './sandbox/run-as.js';
+import { containment } from './sandbox/run-containment.js';
 import { Sandbox } from './sandbox/sandbox.js';
 
 export type WorkerConfig = Pick<
@@ -33,6 +34,7 @@ export type WorkerConfig = Pick<
   | 'jobEnvPassthrough'
   | 'jobClassRoles'
   | 'jobRunAs'
+  | 'jobCgroup'
 > & { mongodbUrl: string; redisUrl: string };
 
 /** What a worker process is made of, built once in start(). */
@@ -81,6 +83,9 @@ export class TickworkWorker {
       logger,
     );
     const running = new RunningRuns();
+    const held = await containment(config.jobCgroup, config.jobMaxMemoryMb);
+    // Said once, and as a warning where a limit README promises only where available does not hold here.
+    logger[held.limited ? 'warn' : 'info'](`job processes: ${held.description}`);
     const sandbox = new Sandbox({
       maxMemoryMb: config.jobMaxMemoryMb,
       maxIdle: config.workerConcurrency,
@@ -88,8 +93,10 @@ export class TickworkWorker {
         packages: [...registry.packages],
         baseDir: process.cwd(),
         runAs: runAs ? { uid: runAs.uid, gid: runAs.gid } : null,
+        programMemoryMb: held.memoryByCgroup ? null : config.jobMaxMemoryMb,
       },
       env: jobEnvironment(process.env, config.jobEnvPassthrough, runAs),
+      containment: held,
     });
     const handler = new RunHandler({
       fleet,
@@ -223,7 +230,7 @@ export class TickworkWorker {
     clearTimeout(grace);
     giveUp.abort();
     clearInterval(this.heartbeat);
-    sandbox.close();
+    await sandbox.close();
     // Every end written: no lease is needed. Any end given up leaves its lease for the reaper.
     if (fleet.leases?.size === 0) await fleet.leases.drop(fleet.store.ledger).catch(() => undefined);
     await sender.close();

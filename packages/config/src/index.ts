@@ -76,6 +76,8 @@ export interface Config {
   jobRunAs: string | undefined;
   /** ALLOWED_HOSTS: Host header values (host or host:port, lowercased) answered while no users exist. */
   allowedHosts: string[];
+  /** JOB_CGROUP: `auto` puts each run in a cgroup v2 of its own where the worker can make one; `off` never. */
+  jobCgroup: 'auto' | 'off';
 }
 
 type Env = Record<string, string | undefined>;
@@ -105,6 +107,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (/^(true|1|yes|on)$/i.test(raw)) return true;
   if (/^(false|0|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
 }
 
 function url(env: Env, name: string, schemes: string[]): string | undefined {
@@ -368,6 +379,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobClassRoles: classRoles(env),
     jobRunAs: runAs(env),
     allowedHosts: allowedHosts(env),
+    jobCgroup: oneOf(env, 'JOB_CGROUP', ['auto', 'off'] as const, 'auto'),
   };
 }
 

@@ -136,3 +136,9 @@ t.test('STORE_MAX_CONNECTIONS: 10 connections per process by default, a bad valu
     message: /^STORE_MAX_CONNECTIONS: must be a whole number/,
   });
 });
+
+t.test('JOB_CGROUP: auto or off', async (t) => {
+  t.equal(loadConfig({}).jobCgroup, 'auto');
+  t.equal(loadConfig({ JOB_CGROUP: 'off' }).jobCgroup, 'off');
+  t.throws(() => loadConfig({ JOB_CGROUP: 'on' }), { message: /^JOB_CGROUP: must be one of auto, off/ });
+});
