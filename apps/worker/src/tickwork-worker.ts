@@ -34,6 +34,7 @@ export type WorkerConfig = Pick<
   | 'jobEnvPassthrough'
   | 'jobClassRoles'
   | 'jobRunAs'
+  | 'allowInternalUrls'
   | 'jobCgroup'
 > & { mongodbUrl: string; redisUrl: string };
 
@@ -93,6 +94,7 @@ export class TickworkWorker {
         packages: [...registry.packages],
         baseDir: process.cwd(),
         runAs: runAs ? { uid: runAs.uid, gid: runAs.gid } : null,
+        internalUrls: config.allowInternalUrls,
         programMemoryMb: held.memoryByCgroup ? null : config.jobMaxMemoryMb,
       },
       env: jobEnvironment(process.env, config.jobEnvPassthrough, runAs),
@@ -131,7 +133,12 @@ export class TickworkWorker {
     });
     bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
     const senderConnection = createRedis(config.redisUrl);
-    const sender = new NotificationSender(senderConnection, config.queuePrefix, logger);
+    const sender = new NotificationSender(
+      senderConnection,
+      config.queuePrefix,
+      { internalUrls: config.allowInternalUrls, operatorUrls: [config.notifyWebhookUrl, config.notifySlackUrl] },
+      logger,
+    );
     const worker = new TickworkWorker(id, {
       config,
       fleet,

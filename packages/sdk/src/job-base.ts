@@ -1,5 +1,6 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import type { ClassRole } from '@tickwork/domain/role';
+import { type InternalUrlPolicy, type OutboundRequestInit, type OutboundResponse, outboundFetch } from './outbound.js';
 
 /** One argument a job class documents, as ndscheduler's meta_info lists them. */
 export interface JobArgumentInfo {
@@ -31,6 +32,8 @@ export interface JobContext {
   /** Aborted when the run is stopped or times out: long work should listen and give up. */
   signal: AbortSignal;
   logger: JobLogger;
+  /** ALLOW_INTERNAL_URLS: which internal addresses `fetch` may reach (default: none). */
+  internalUrls: InternalUrlPolicy;
   /**
    * The data limit (RLIMIT_DATA, MiB) of each program `spawn` starts, where the worker has no cgroup to hold
    * the run's memory (JOB_MAX_MEMORY_MB); undefined: none.
@@ -47,6 +50,7 @@ const silentLogger: JobLogger = { info() {}, warn() {}, error() {} };
 export abstract class JobBase {
   readonly signal: AbortSignal;
   readonly logger: JobLogger;
+  private readonly internalUrls: InternalUrlPolicy;
   private readonly programMemoryMb: number | undefined;
 
   constructor(
@@ -56,10 +60,19 @@ export abstract class JobBase {
   ) {
     this.signal = context?.signal ?? new AbortController().signal;
     this.logger = context?.logger ?? silentLogger;
+    this.internalUrls = context?.internalUrls ?? false;
     this.programMemoryMb = context?.programMemoryMb;
   }
 
   abstract run(...args: unknown[]): unknown;
+
+  /**
+   * fetch() for jobs: loopback, link-local and private addresses are refused at connect time (after DNS,
+   * for every redirect) unless ALLOW_INTERNAL_URLS allows them; aborted with the run.
+   */
+  protected fetch(url: string | URL, init: OutboundRequestInit = {}): Promise<OutboundResponse> {
+    return outboundFetch(url, { signal: this.signal, ...init }, this.internalUrls);
+  }
 
   /**
    * Starts a program as part of this run: killed with the run, and held to the run's memory limit. Where

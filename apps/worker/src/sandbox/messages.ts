@@ -1,11 +1,13 @@
 /**
  * What a job's process is started with (its first argument, as JSON): the job classes to load, with
- * JOB_RUN_AS the user and group it switches to once they are loaded, and the limits of what its jobs start.
+ * JOB_RUN_AS the user and group it switches to once they are loaded, and what its jobs may reach and use.
  */
 export interface ChildSetup {
   packages: string[];
   baseDir: string;
   runAs: { uid: number; gid: number } | null;
+  /** ALLOW_INTERNAL_URLS, for JobBase.fetch. */
+  internalUrls: boolean | string[];
   /** JOB_MAX_MEMORY_MB for each program a job starts (JobBase.spawn), where no cgroup holds the run's memory. */
   programMemoryMb: number | null;
 }

@@ -66,6 +66,7 @@ process.on('message', async (message: ToChild) => {
     const instance = new JobClass(message.jobId, message.executionId, {
       signal: controller.signal,
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
+      internalUrls: setup.internalUrls,
       programMemoryMb: setup.programMemoryMb ?? undefined,
     });
     const value = await instance.run(...message.args);
