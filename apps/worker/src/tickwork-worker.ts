@@ -12,6 +12,7 @@ import { RunHandler } from './run-handler.js';
 import { RunningRuns } from './running-runs.js';
 import { jobEnvironment } from './sandbox/job-environment.js';
 import { resolveRunAs } from './sandbox/run-as.js';
+import { containment } from './sandbox/run-containment.js';
 import { Sandbox } from './sandbox/sandbox.js';
 
 export type WorkerConfig = Pick<
@@ -33,6 +34,8 @@ export type WorkerConfig = Pick<
   | 'jobEnvPassthrough'
   | 'jobClassRoles'
   | 'jobRunAs'
+  | 'allowInternalUrls'
+  | 'jobCgroup'
 > & { mongodbUrl: string; redisUrl: string };
 
 /** What a worker process is made of, built once in start(). */
@@ -81,6 +84,9 @@ export class TickworkWorker {
       logger,
     );
     const running = new RunningRuns();
+    const held = await containment(config.jobCgroup, config.jobMaxMemoryMb);
+    // Said once, and as a warning where a limit README promises only where available does not hold here.
+    logger[held.limited ? 'warn' : 'info'](`job processes: ${held.description}`);
     const sandbox = new Sandbox({
       maxMemoryMb: config.jobMaxMemoryMb,
       maxIdle: config.workerConcurrency,
@@ -88,8 +94,11 @@ export class TickworkWorker {
         packages: [...registry.packages],
         baseDir: process.cwd(),
         runAs: runAs ? { uid: runAs.uid, gid: runAs.gid } : null,
+        internalUrls: config.allowInternalUrls,
+        programMemoryMb: held.memoryByCgroup ? null : config.jobMaxMemoryMb,
       },
       env: jobEnvironment(process.env, config.jobEnvPassthrough, runAs),
+      containment: held,
     });
     const handler = new RunHandler({
       fleet,
@@ -124,7 +133,12 @@ export class TickworkWorker {
     });
     bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
     const senderConnection = createRedis(config.redisUrl);
-    const sender = new NotificationSender(senderConnection, config.queuePrefix, logger);
+    const sender = new NotificationSender(
+      senderConnection,
+      config.queuePrefix,
+      { internalUrls: config.allowInternalUrls, operatorUrls: [config.notifyWebhookUrl, config.notifySlackUrl] },
+      logger,
+    );
     const worker = new TickworkWorker(id, {
       config,
       fleet,
@@ -223,7 +237,7 @@ export class TickworkWorker {
     clearTimeout(grace);
     giveUp.abort();
     clearInterval(this.heartbeat);
-    sandbox.close();
+    await sandbox.close();
     // Every end written: no lease is needed. Any end given up leaves its lease for the reaper.
     if (fleet.leases?.size === 0) await fleet.leases.drop(fleet.store.ledger).catch(() => undefined);
     await sender.close();

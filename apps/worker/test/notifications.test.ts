@@ -38,6 +38,8 @@ const environment = testEnvironment(t, {
   JOB_CLASS_PACKAGES: `@tickwork/sample-jobs,${fixture}`,
   NOTIFY_WEBHOOK_URL: `${base}/hook`,
   NOTIFY_SLACK_URL: `${base}/slack`,
+  // The receiver is on loopback.
+  ALLOW_INTERNAL_URLS: 'true',
 });
 const api = await startApi(t, environment);
 await spawnWorker(t, environment);

@@ -1,7 +1,6 @@
 // Stop, timeout and misfire grace, against a real worker process and the real API.
-import { execFileSync } from 'node:child_process';
 import { schedulerIdFor } from '@tickwork/queue';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { processesMatching, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
 const environment = testEnvironment(t);
@@ -17,14 +16,7 @@ async function execution(id: string) {
   return (await api.request('GET', `/api/v1/executions/${id}`)).body;
 }
 
-function processesRunning(pattern: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', pattern]);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const processesRunning = (text: string) => processesMatching(text).length > 0;
 
 t.test('misfire grace: a fire picked up later than the grace is recorded, not run', async (t) => {
   const jobId = await createJob({

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseRedisClusterUrl, parseRedisSentinelUrl } from './redis-url.js';
 /**
  * Tickwork's configuration, read from the environment and validated once at start. Every error names the
@@ -80,6 +81,13 @@ export interface Config {
   jobRunAs: string | undefined;
   /** ALLOWED_HOSTS: Host header values (host or host:port, lowercased) answered while no users exist. */
   allowedHosts: string[];
+  /**
+   * ALLOW_INTERNAL_URLS: which loopback, link-local and private addresses CurlJob and notification webhooks
+   * may reach: all (true), none (false, the default), or these addresses and CIDRs.
+   */
+  allowInternalUrls: boolean | string[];
+  /** JOB_CGROUP: `auto` puts each run in a cgroup v2 of its own where the worker can make one; `off` never. */
+  jobCgroup: 'auto' | 'off';
 }
 
 type Env = Record<string, string | undefined>;
@@ -109,6 +117,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (/^(true|1|yes|on)$/i.test(raw)) return true;
   if (/^(false|0|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
 }
 
 function url(env: Env, name: string, schemes: string[]): string | undefined {
@@ -263,6 +280,33 @@ function allowedHosts(env: Env): string[] {
   return hosts;
 }
 
+/** ALLOW_INTERNAL_URLS: true, false, or comma-separated addresses and CIDRs (10.1.2.3, 10.0.0.0/8, fd00::/8). */
+function internalUrls(env: Env): boolean | string[] {
+  const raw = optional(env, 'ALLOW_INTERNAL_URLS');
+  if (raw === undefined || /^(true|1|yes|on|false|0|no|off)$/i.test(raw))
+    return boolean(env, 'ALLOW_INTERNAL_URLS', false);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))
+    ) {
+      throw new ConfigError(
+        'ALLOW_INTERNAL_URLS',
+        `${JSON.stringify(entry)} is neither true, false, an address nor a CIDR like 10.0.0.0/8`,
+      );
+    }
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -373,6 +417,8 @@ export function loadConfig(env: Env = process.env): Config {
     jobClassRoles: classRoles(env),
     jobRunAs: runAs(env),
     allowedHosts: allowedHosts(env),
+    allowInternalUrls: internalUrls(env),
+    jobCgroup: oneOf(env, 'JOB_CGROUP', ['auto', 'off'] as const, 'auto'),
   };
 }
 

@@ -136,3 +136,23 @@ t.test('STORE_MAX_CONNECTIONS: 10 connections per process by default, a bad valu
     message: /^STORE_MAX_CONNECTIONS: must be a whole number/,
   });
 });
+
+t.test('ALLOW_INTERNAL_URLS: true, false, or addresses and CIDRs', async (t) => {
+  t.equal(loadConfig({}).allowInternalUrls, false);
+  t.equal(loadConfig({ ALLOW_INTERNAL_URLS: 'true' }).allowInternalUrls, true);
+  t.same(loadConfig({ ALLOW_INTERNAL_URLS: '10.0.0.0/8, 127.0.0.2,fd00::/8' }).allowInternalUrls, [
+    '10.0.0.0/8',
+    '127.0.0.2',
+    'fd00::/8',
+  ]);
+  t.throws(() => loadConfig({ ALLOW_INTERNAL_URLS: '10.0.0.0/33' }), {
+    message: /^ALLOW_INTERNAL_URLS: "10.0.0.0\/33" is neither true, false, an address nor a CIDR/,
+  });
+  t.throws(() => loadConfig({ ALLOW_INTERNAL_URLS: 'intranet.example' }), { message: /^ALLOW_INTERNAL_URLS: / });
+});
+
+t.test('JOB_CGROUP: auto or off', async (t) => {
+  t.equal(loadConfig({}).jobCgroup, 'auto');
+  t.equal(loadConfig({ JOB_CGROUP: 'off' }).jobCgroup, 'off');
+  t.throws(() => loadConfig({ JOB_CGROUP: 'on' }), { message: /^JOB_CGROUP: must be one of auto, off/ });
+});

@@ -1,2 +1,3 @@
 export * from './job-base.js';
 export * from './job-class-registry.js';
+export * from './outbound.js';

@@ -1,4 +1,6 @@
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import type { ClassRole } from '@tickwork/domain/role';
+import { type InternalUrlPolicy, type OutboundRequestInit, type OutboundResponse, outboundFetch } from './outbound.js';
 
 /** One argument a job class documents, as ndscheduler's meta_info lists them. */
 export interface JobArgumentInfo {
@@ -30,6 +32,13 @@ export interface JobContext {
   /** Aborted when the run is stopped or times out: long work should listen and give up. */
   signal: AbortSignal;
   logger: JobLogger;
+  /** ALLOW_INTERNAL_URLS: which internal addresses `fetch` may reach (default: none). */
+  internalUrls: InternalUrlPolicy;
+  /**
+   * The data limit (RLIMIT_DATA, MiB) of each program `spawn` starts, where the worker has no cgroup to hold
+   * the run's memory (JOB_MAX_MEMORY_MB); undefined: none.
+   */
+  programMemoryMb: number | undefined;
 }
 
 const silentLogger: JobLogger = { info() {}, warn() {}, error() {} };
@@ -41,6 +50,8 @@ const silentLogger: JobLogger = { info() {}, warn() {}, error() {} };
 export abstract class JobBase {
   readonly signal: AbortSignal;
   readonly logger: JobLogger;
+  private readonly internalUrls: InternalUrlPolicy;
+  private readonly programMemoryMb: number | undefined;
 
   constructor(
     readonly jobId: string,
@@ -49,9 +60,35 @@ export abstract class JobBase {
   ) {
     this.signal = context?.signal ?? new AbortController().signal;
     this.logger = context?.logger ?? silentLogger;
+    this.internalUrls = context?.internalUrls ?? false;
+    this.programMemoryMb = context?.programMemoryMb;
   }
 
   abstract run(...args: unknown[]): unknown;
+
+  /**
+   * fetch() for jobs: loopback, link-local and private addresses are refused at connect time (after DNS,
+   * for every redirect) unless ALLOW_INTERNAL_URLS allows them; aborted with the run.
+   */
+  protected fetch(url: string | URL, init: OutboundRequestInit = {}): Promise<OutboundResponse> {
+    return outboundFetch(url, { signal: this.signal, ...init }, this.internalUrls);
+  }
+
+  /**
+   * Starts a program as part of this run: killed with the run, and held to the run's memory limit. Where
+   * the worker has no cgroup for that, the program is started through `/bin/sh` with `ulimit -d` (a program
+   * that cannot be started then exits 127, as in a shell, rather than failing to spawn).
+   */
+  protected spawn(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    const limited =
+      this.programMemoryMb === undefined
+        ? { file: command, argv: [...args] }
+        : {
+            file: '/bin/sh',
+            argv: ['-c', `ulimit -d ${this.programMemoryMb * 1024} && exec "$0" "$@"`, command, ...args],
+          };
+    return spawn(limited.file, limited.argv, { signal: this.signal, ...options });
+  }
 
   /**
    * The least role that may create, change or run a job of this class once authentication is on. A class

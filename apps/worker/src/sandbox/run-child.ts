@@ -1,7 +1,7 @@
 // The process a job runs in, so that whatever the job does — throw, exit, leak a rejection, exhaust memory —
 // the worker survives. It runs one job at a time and may be reused for the next.
 import { JobClassRegistry } from '@tickwork/sdk';
-import type { ChildSetup, FromChild, ToChild } from './messages.js';
+import { type ChildSetup, type FromChild, RUN_MARKER, type ToChild } from './messages.js';
 
 const setup = JSON.parse(process.argv[2] ?? '{}') as ChildSetup;
 
@@ -57,12 +57,17 @@ ready.catch(() => undefined); // not unhandled: every run awaits it
 // signal stays part of JobBase's contract, so a job can be written to give up cleanly where one is sent.
 process.on('message', async (message: ToChild) => {
   const controller = new AbortController();
+  // Inherited by every program the run starts: how the worker finds the ones that left the process group
+  // (setsid) where it has no cgroup for the run (run-containment.ts). Programs see their execution's id.
+  process.env[RUN_MARKER] = message.executionId;
   try {
     const JobClass = (await ready).resolve(message.jobClassString);
     const log = (level: 'info' | 'warn' | 'error') => (text: string) => send({ type: 'log', level, message: text });
     const instance = new JobClass(message.jobId, message.executionId, {
       signal: controller.signal,
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
+      internalUrls: setup.internalUrls,
+      programMemoryMb: setup.programMemoryMb ?? undefined,
     });
     const value = await instance.run(...message.args);
     send({ type: 'result', value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });

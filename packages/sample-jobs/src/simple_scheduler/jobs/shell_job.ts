@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { JobBase } from '@tickwork/sdk';
+import { eachLine } from '../../lines.js';
 
-/** Runs a program with arguments, without a shell; stopping the run kills the child. */
+/** Runs a program with arguments, without a shell; stopping the run kills the program and all it started. */
 export class ShellJob extends JobBase {
   // It runs any program it is given: only admins may set one up (see README, Authentication).
   static override requiredRole = 'admin' as const;
@@ -21,9 +21,10 @@ export class ShellJob extends JobBase {
     const [command, ...args] = argv.map(String);
     if (!command) return Promise.reject(new Error('ShellJob needs the executable as its first argument'));
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: this.signal });
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.logger.info(chunk.trimEnd()));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.logger.warn(chunk.trimEnd()));
+      const child = this.spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Whole lines: a line the program wrote in pieces is one line of output, as in a terminal.
+      eachLine(child.stdout as NonNullable<typeof child.stdout>, (line) => this.logger.info(line));
+      eachLine(child.stderr as NonNullable<typeof child.stderr>, (line) => this.logger.warn(line));
       child.on('error', reject);
       child.on('close', (code) => resolve({ returncode: code }));
     });

@@ -1,7 +1,8 @@
 import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
 import t from 'tap';
 
-const environment = testEnvironment(t);
+// CurlJob fetches from this API, on loopback.
+const environment = testEnvironment(t, { ALLOW_INTERNAL_URLS: 'true' });
 const api = await startApi(t, environment);
 await startWorker(t, environment);
 
