@@ -102,8 +102,13 @@ function csrfSafe(request: FastifyRequest): boolean {
   // No form and no cross-origin "simple" request can send JSON without a CORS preflight, which we refuse.
   const type = request.headers['content-type'];
   if (typeof type === 'string' && /^application\/json\s*(;|$)/i.test(type)) return true;
-  const sent = request.headers['x-csrf-token'];
-  const expected = request.session.get('csrf_token');
-  if (typeof sent !== 'string' || !expected || sent.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  return tokenMatches(request.headers['x-csrf-token'], request.session.get('csrf_token'));
+}
+
+/** Compared as bytes: a header may hold any byte, and timingSafeEqual takes Buffers of one length only. */
+function tokenMatches(sent: string | string[] | undefined, expected: string | undefined): boolean {
+  if (typeof sent !== 'string' || !expected) return false;
+  const a = Buffer.from(sent, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
