@@ -136,3 +136,15 @@ t.test('STORE_MAX_CONNECTIONS: 10 connections per process by default, a bad valu
     message: /^STORE_MAX_CONNECTIONS: must be a whole number/,
   });
 });
+
+t.test('REQUEST_TIMEOUT_SEC and CONNECTION_TIMEOUT_SEC: 30 s and 120 s, the second longer', async (t) => {
+  t.match(loadConfig({}), { requestTimeoutSec: 30, connectionTimeoutSec: 120 });
+  t.match(loadConfig({ REQUEST_TIMEOUT_SEC: '5', CONNECTION_TIMEOUT_SEC: '6' }), {
+    requestTimeoutSec: 5,
+    connectionTimeoutSec: 6,
+  });
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SEC: '0' }), { message: /^REQUEST_TIMEOUT_SEC: must be between 1/ });
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SEC: '200' }), {
+    message: 'CONNECTION_TIMEOUT_SEC: must be more than REQUEST_TIMEOUT_SEC (200)',
+  });
+});
