@@ -1,7 +1,12 @@
 import { type Execution, formatTime, jobSummary } from '@tickwork/domain';
+import { hideNotifyUrls } from './secrets.js';
 
-/** An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. */
-export function executionView(execution: Execution) {
+/**
+ * An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. With
+ * `hideSecrets` (a viewer asks) its job's notify URLs are hidden.
+ */
+export function executionView(execution: Execution, hideSecrets = false) {
+  const job = hideSecrets ? hideNotifyUrls(jobSummary(execution.job)) : jobSummary(execution.job);
   return {
     execution_id: execution.execution_id,
     state: execution.state,
@@ -12,7 +17,7 @@ export function executionView(execution: Execution) {
     result: execution.result,
     scheduled_time: formatTime(execution.scheduled_time),
     updated_time: formatTime(execution.updated_time),
-    job: { ...jobSummary(execution.job), task_name: execution.job.job_class_string },
+    job: { ...job, task_name: execution.job.job_class_string },
     // Earlier attempts of this fire that failed and were run again (the job's `retries`), oldest first.
     attempts: execution.attempts.map((a) => ({
       state: a.state,
