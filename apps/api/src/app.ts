@@ -1,5 +1,6 @@
 import type { Config } from '@tickwork/config';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { clientErrorHandler } from './errors/client-error.js';
 import accessControl from './plugins/app/access-control.js';
 import demoJob from './plugins/app/demo-job.js';
 import errorHandler from './plugins/app/error-handler.js';
@@ -44,6 +45,19 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 export type ApiConfig = Config & { mongodbUrl: string; redisUrl: string };
 
 /**
+ * Node's own request deadlines, to go with Fastify's requestTimeout: headers within the same time (Node's
+ * default is 60 s, more than a request may take in all), and connections checked against both often enough
+ * that a late request is answered within a tenth of the deadline of it (Node checks every 30 s by default).
+ */
+function httpTimeouts(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 10))),
+  };
+}
+
+/**
  * Composes the API: the route table first (so it lists every route), app plugins (store, queue, services),
  * the web-facing ones (headers, the Host check while no users exist, CORS, sessions), access
  * control — before any route, so it guards every one — then the routes.
@@ -61,8 +75,18 @@ export async function buildApp(
     // Only the proxies in TRUST_PROXY may set request.ip and protocol (X-Forwarded-*): anyone else could
     // dodge the per-address login limit or fake HTTPS.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
-    // A request without Host reaches the host check, which answers it in JSON (Node's own 400 is bare).
-    http: { requireHostHeader: false },
+    // A client has REQUEST_TIMEOUT_SEC to send a whole request, from connecting or from its first byte (a
+    // body announced and never sent no longer holds its connection): then 408 JSON (clientErrorHandler). A
+    // connection silent both ways for CONNECTION_TIMEOUT_SEC while answered is closed. Neither limits how
+    // long an answer takes, nor an idle keep-alive connection (Fastify's keepAliveTimeout, 72 s).
+    requestTimeout: config.requestTimeoutSec * 1000,
+    connectionTimeout: config.connectionTimeoutSec * 1000,
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutSec),
+    http: {
+      // A request without Host reaches the host check, which answers it in JSON (Node's own 400 is bare).
+      requireHostHeader: false,
+      ...httpTimeouts(config.requestTimeoutSec * 1000),
+    },
   });
 
   await app.register(routeTable);

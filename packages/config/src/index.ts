@@ -17,6 +17,10 @@ export class ConfigError extends Error {
 export interface Config {
   host: string;
   port: number;
+  /** Seconds a client has to send a whole request (headers and body); then 408 and the connection closed. */
+  requestTimeoutSec: number;
+  /** Seconds a connection may stay silent both ways while answered (an answer not read, or slow); then closed. */
+  connectionTimeoutSec: number;
   mongodbUrl: string | undefined;
   redisUrl: string | undefined;
   queuePrefix: string;
@@ -367,9 +371,17 @@ export function loadConfig(env: Env = process.env): Config {
     // A lease renewed every heartbeat must survive one late heartbeat.
     throw new ConfigError('EXECUTION_LEASE_SEC', `must be at least twice WORKER_HEARTBEAT_SEC (${workerHeartbeatSec})`);
   }
+  const requestTimeoutSec = integer(env, 'REQUEST_TIMEOUT_SEC', 30, 1, 3600);
+  const connectionTimeoutSec = integer(env, 'CONNECTION_TIMEOUT_SEC', 120, 1, 86_400);
+  if (connectionTimeoutSec <= requestTimeoutSec) {
+    // Else a silent request would be cut off without the 408 that says why.
+    throw new ConfigError('CONNECTION_TIMEOUT_SEC', `must be more than REQUEST_TIMEOUT_SEC (${requestTimeoutSec})`);
+  }
   return {
     host: text(env, 'HOST', '127.0.0.1'),
     port: integer(env, 'PORT', 8888, 0, 65535),
+    requestTimeoutSec,
+    connectionTimeoutSec,
     mongodbUrl: url(env, 'MONGODB_URL', ['mongodb', 'mongodb+srv']),
     redisUrl: redis,
     queuePrefix,

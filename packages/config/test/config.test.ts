@@ -156,3 +156,15 @@ t.test('JOB_CGROUP: auto or off', async (t) => {
   t.equal(loadConfig({ JOB_CGROUP: 'off' }).jobCgroup, 'off');
   t.throws(() => loadConfig({ JOB_CGROUP: 'on' }), { message: /^JOB_CGROUP: must be one of auto, off/ });
 });
+
+t.test('REQUEST_TIMEOUT_SEC and CONNECTION_TIMEOUT_SEC: 30 s and 120 s, the second longer', async (t) => {
+  t.match(loadConfig({}), { requestTimeoutSec: 30, connectionTimeoutSec: 120 });
+  t.match(loadConfig({ REQUEST_TIMEOUT_SEC: '5', CONNECTION_TIMEOUT_SEC: '6' }), {
+    requestTimeoutSec: 5,
+    connectionTimeoutSec: 6,
+  });
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SEC: '0' }), { message: /^REQUEST_TIMEOUT_SEC: must be between 1/ });
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_SEC: '200' }), {
+    message: 'CONNECTION_TIMEOUT_SEC: must be more than REQUEST_TIMEOUT_SEC (200)',
+  });
+});

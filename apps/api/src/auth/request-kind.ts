@@ -15,6 +15,32 @@ export function isUnsafeMethod(request: FastifyRequest): boolean {
   return !['GET', 'HEAD'].includes(request.method) && !isCorsPreflight(request);
 }
 
+/**
+ * Methods a browser sends to another origin only after a CORS preflight, which is refused unless the origin
+ * is in CORS_ORIGINS: all but GET, HEAD and POST (no form has them, and fetch must ask first). So no other
+ * site can make a browser send one of them with our cookie.
+ */
+export function needsPreflight(request: FastifyRequest): boolean {
+  return !['GET', 'HEAD', 'POST'].includes(request.method);
+}
+
+/**
+ * A POST that no browser sent for a page: no body, no Content-Type, no Origin and no Sec-Fetch-Site. A form
+ * always has a Content-Type, and browsers send Origin with every POST (and Sec-Fetch-Site where they may);
+ * this is a script, such as ndscheduler's `curl -X POST localhost:8888/api/v1/executions/<job_id>`.
+ */
+export function isBodylessScriptPost(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return (
+    request.method === 'POST' &&
+    headers['content-type'] === undefined &&
+    headers.origin === undefined &&
+    headers['sec-fetch-site'] === undefined &&
+    headers['transfer-encoding'] === undefined &&
+    (headers['content-length'] === undefined || headers['content-length'] === '0')
+  );
+}
+
 export function isCorsPreflight(request: FastifyRequest): boolean {
   return request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
 }

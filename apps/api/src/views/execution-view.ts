@@ -1,4 +1,5 @@
 import { type Execution, formatTime, jobSummary } from '@tickwork/domain';
+import { hideNotifyUrls } from './secrets.js';
 
 type ExecutionView = ReturnType<typeof buildView>;
 
@@ -8,14 +9,19 @@ type ExecutionView = ReturnType<typeof buildView>;
  */
 const built = new WeakMap<Execution, ExecutionView>();
 
-/** An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. */
-export function executionView(execution: Execution): ExecutionView {
+/**
+ * An execution as ndscheduler's API shows it, with job.job_class_string beside ndscheduler's task_name. With
+ * `hideSecrets` (a viewer asks) its job's notify URLs are hidden.
+ */
+export function executionView(execution: Execution, hideSecrets = false): ExecutionView {
   let view = built.get(execution);
   if (!view) {
     view = Object.freeze(buildView(execution));
     built.set(execution, view);
   }
-  return view;
+  if (!hideSecrets) return view;
+  const job = hideNotifyUrls(view.job);
+  return job === view.job ? view : { ...view, job };
 }
 
 function buildView(execution: Execution) {

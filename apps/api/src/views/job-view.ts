@@ -1,4 +1,5 @@
 import { type CronTrigger, formatTime, type JobDefinition, jobSummary, triggerFor } from '@tickwork/domain';
+import { hideNotifyUrls } from './secrets.js';
 
 type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
 
@@ -9,16 +10,18 @@ type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
  */
 const built = new WeakMap<JobDefinition, { trigger: CronTrigger; next: number | null; view: JobView }>();
 
-/** A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused. */
-export function jobView(job: JobDefinition, now = Date.now()): JobView {
+/**
+ * A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused. With
+ * `hideSecrets` (a viewer asks) its notify URLs are hidden.
+ */
+export function jobView(job: JobDefinition, now = Date.now(), hideSecrets = false): JobView {
   const kept = built.get(job);
   const trigger = kept?.trigger ?? triggerFor(job);
   const next = job.paused ? null : trigger.nextFireTime(now);
-  if (kept && kept.next === next) return kept.view;
-  const view = Object.freeze({
-    ...jobSummary(job),
-    next_run_time: next === null ? '' : formatTime(next, job.timezone),
-  });
-  built.set(job, { trigger, next, view });
-  return view;
+  let view = kept?.next === next ? kept.view : undefined;
+  if (!view) {
+    view = Object.freeze({ ...jobSummary(job), next_run_time: next === null ? '' : formatTime(next, job.timezone) });
+    built.set(job, { trigger, next, view });
+  }
+  return hideSecrets ? hideNotifyUrls(view) : view;
 }

@@ -43,8 +43,8 @@ export function ApiDocsPage() {
       <h1 id="api-title">REST API</h1>
       <p>
         Tickwork answers ndscheduler's REST API. Errors are <code>{'{"error": "…"}'}</code> with a 4xx status that names
-        the problem. Once users exist, send the session cookie (writes also need JSON or <code>X-CSRF-Token</code>) or{' '}
-        <code>Authorization: Bearer &lt;token&gt;</code>.
+        the problem. Once users exist, send the session cookie (a POST with a body also needs JSON or{' '}
+        <code>X-CSRF-Token</code>) or <code>Authorization: Bearer &lt;token&gt;</code>.
       </p>
       <p>
         The full reference, with request and reply schemas and examples: <a href="/docs">Swagger UI</a> ·{' '}

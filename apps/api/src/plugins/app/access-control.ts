@@ -6,7 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Access, accessOf } from '../../auth/access.js';
 import { type Actor, auditName, type Principal } from '../../auth/principal.js';
-import { isCrossSite, isUnsafeMethod, wantsHtml } from '../../auth/request-kind.js';
+import {
+  isBodylessScriptPost,
+  isCrossSite,
+  isUnsafeMethod,
+  needsPreflight,
+  wantsHtml,
+} from '../../auth/request-kind.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,8 +34,8 @@ export function actorOf(request: FastifyRequest): Actor {
  *   current role (a removed user or a changed password ends the session);
  * - a route's `config.access` says the least role it needs, `admin` when unset;
  * - without credentials, /api/* and non-browser clients get 401 JSON, a browser is redirected to the login page;
- * - a cookie-authenticated write must come from this site and be JSON or carry the session's X-CSRF-Token,
- *   so a cross-site form cannot ride on the cookie.
+ * - a cookie-authenticated write must come from this site, and one a form could send must be JSON or carry
+ *   the session's X-CSRF-Token, so a cross-site form cannot ride on the cookie (csrfRefusal).
  * With no users, everything is open, as in ndscheduler (the API then listens on loopback only).
  */
 export default fp(
@@ -55,10 +61,9 @@ export default fp(
           .code(403)
           .send({ error: `forbidden: this needs the ${access} role, ${auditName(principal)} is ${principal.role}` });
       }
-      if (principal.via === 'session' && isUnsafeMethod(request) && !csrfSafe(request)) {
-        return reply.code(403).send({
-          error: 'a write with a session cookie must be Content-Type: application/json or carry X-CSRF-Token',
-        });
+      if (principal.via === 'session' && isUnsafeMethod(request)) {
+        const refusal = csrfRefusal(request);
+        if (refusal) return reply.code(403).send({ error: refusal });
       }
     });
   },
@@ -100,12 +105,33 @@ function unauthenticated(request: FastifyRequest, reply: FastifyReply) {
     .send({ error: 'authentication required: log in with POST /login or send Authorization: Bearer <token>' });
 }
 
-function csrfSafe(request: FastifyRequest): boolean {
-  // No form and no cross-origin "simple" request can send JSON without a CORS preflight, which we refuse.
+/**
+ * Why a write authenticated by the session cookie may have been forged by another site's page, or null
+ * when it cannot have been. What a browser marks cross-site is refused before this; what is left to fear is
+ * a form, or a fetch needing no CORS preflight, riding on the cookie from a page of another site, and the
+ * only unsafe method either can send is POST. So:
+ * - JSON passes: no form sends it, and a fetch sending it cross-origin needs a preflight, which is refused;
+ * - an X-CSRF-Token passes if it is the session's, and is refused if it is not;
+ * - DELETE, PATCH, PUT and OPTIONS pass: a browser sends them cross-origin only after a preflight;
+ * - a body-less POST without Content-Type, Origin and Sec-Fetch-Site passes: a script (curl), not a browser;
+ * - any other POST (urlencoded, multipart, text/plain, or from a browser) needs JSON or the token.
+ */
+function csrfRefusal(request: FastifyRequest): string | null {
   const type = request.headers['content-type'];
-  if (typeof type === 'string' && /^application\/json\s*(;|$)/i.test(type)) return true;
+  if (typeof type === 'string' && /^application\/json\s*(;|$)/i.test(type)) return null;
   const sent = request.headers['x-csrf-token'];
-  const expected = request.session.get('csrf_token');
-  if (typeof sent !== 'string' || !expected || sent.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (sent !== undefined) {
+    if (tokenMatches(sent, request.session.get('csrf_token'))) return null;
+    return "X-CSRF-Token is not this session's token (GET /api/v1/session gives it as csrf_token)";
+  }
+  if (needsPreflight(request) || isBodylessScriptPost(request)) return null;
+  return 'a POST with a session cookie that a form could have sent must be Content-Type: application/json or carry X-CSRF-Token';
+}
+
+/** Compared as bytes: a header may hold any byte, and timingSafeEqual takes Buffers of one length only. */
+function tokenMatches(sent: string | string[] | undefined, expected: string | undefined): boolean {
+  if (typeof sent !== 'string' || !expected) return false;
+  const a = Buffer.from(sent, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }

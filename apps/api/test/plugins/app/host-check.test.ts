@@ -2,8 +2,8 @@
 // requests carry that domain in Host, so an API without users answers only loopback Hosts with its own
 // port, and those in ALLOWED_HOSTS. Node's fetch sets Host itself: these requests go through node:http.
 import { request } from 'node:http';
-import { type ApiClient, startApi, testEnvironment } from '@tickwork/testing';
-import t from 'tap';
+import { type ApiClient, type RawAnswer, rawHttp, startApi, testEnvironment } from '@tickwork/testing';
+import t, { type Test } from 'tap';
 
 interface Answer {
   status: number;
@@ -86,4 +86,62 @@ t.test('with a user, Host is not checked (authentication guards the API)', async
   t.equal(jobs.status, 401, 'a closed one asks for a login, as for any host');
   const none = await getWithHost(api, '/healthz', null);
   t.same([none.status, none.body], [400, { error: 'the request has no Host header' }], 'no Host is a 400');
+});
+
+t.test('without Host, with several, or a malformed one: JSON naming the problem, with users or not', async (t) => {
+  const open = await startApi(t, testEnvironment(t));
+  const closed = await startApi(
+    t,
+    testEnvironment(t, { SESSION_SECRET: 'a-session-secret-of-at-least-32-characters' }),
+  );
+  await closed.app.userService.add('ann', 'Very$ecret', 'admin');
+  const send = (api: ApiClient, head: string) => rawHttp(api.base, `${head}\r\n\r\n`);
+  const json = (t: Test, answer: RawAnswer, status: number, error: RegExp | string, what: string) => {
+    t.equal(answer.status, status, what);
+    t.match(answer.headers['content-type'], /^application\/json/, `${what}: JSON`);
+    t.match(answer.body, { error }, `${what}: says why`);
+  };
+  for (const [name, api] of [
+    ['no users', open],
+    ['users', closed],
+  ] as const) {
+    const host = new URL(api.base).host;
+    json(
+      t,
+      await send(api, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\nConnection: close`),
+      400,
+      'the request has 2 Host headers; one is allowed',
+      `${name}: two Hosts`,
+    );
+    json(
+      t,
+      await send(api, 'GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close'),
+      400,
+      'the Host header "a b" is not a host or host:port',
+      `${name}: a Host that is no host`,
+    );
+    const head = await send(api, 'HEAD /healthz HTTP/1.1\r\nConnection: close');
+    t.equal(head.status, name === 'users' ? 400 : 403, `${name}: HEAD without Host, refused (a HEAD has no body)`);
+    t.match(head.headers['content-type'], /^application\/json/);
+  }
+
+  // With no users a request must name a loopback Host, whatever its HTTP version.
+  json(t, await send(open, 'GET /healthz HTTP/1.0'), 403, /^a request without a Host header is refused/, 'HTTP/1.0');
+  // With users HTTP/1.1 requires Host; HTTP/1.0 does not, and is answered as any request (probes send none).
+  json(
+    t,
+    await send(closed, 'GET /healthz HTTP/1.1\r\nConnection: close'),
+    400,
+    'the request has no Host header',
+    '1.1',
+  );
+  const probe = await send(closed, 'GET /healthz HTTP/1.0');
+  t.same([probe.status, probe.body], [200, { status: 'ok' }], 'HTTP/1.0 without Host: served');
+  json(
+    t,
+    await send(closed, 'GET /api/v1/jobs HTTP/1.0'),
+    401,
+    /^authentication required/,
+    'HTTP/1.0 without Host: the API still needs a login',
+  );
 });

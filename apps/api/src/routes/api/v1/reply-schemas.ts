@@ -39,8 +39,8 @@ export const JobView = Type.Object(
     max_instances: Nullable(Type.Integer()),
     retries: Type.Integer(),
     retry_backoff_sec: Type.Integer(),
-    notify_webhook_url: Nullable(Type.String()),
-    notify_slack_url: Nullable(Type.String()),
+    notify_webhook_url: Nullable(Type.String({ description: 'a secret: viewers see "(hidden from viewers)"' })),
+    notify_slack_url: Nullable(Type.String({ description: 'a secret: viewers see "(hidden from viewers)"' })),
     next_run_time: Type.String({ description: "the next fire in the job's time zone; '' when paused" }),
   },
   {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Actor } from '../../../../auth/principal.js';
 import { actorOf } from '../../../../plugins/app/access-control.js';
 import { executionView } from '../../../../views/execution-view.js';
+import { seesSecrets } from '../../../../views/secrets.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import {
@@ -29,11 +30,12 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       window && (await window.covers(start.getTime()))
         ? window.between(start.getTime(), end.getTime(), limit, after)
         : await app.executionHistory.between(start.getTime(), end.getTime(), limit, after);
-    return { executions: page.items.map(executionView), ...pageReply(page.next) };
+    const hide = !seesSecrets(request);
+    return { executions: page.items.map((e) => executionView(e, hide)), ...pageReply(page.next) };
   });
 
   app.get('/:execution_id', { schema: executionByIdSchema, config: read }, async (request) => {
-    return executionView(await app.executionService.get(request.params.execution_id));
+    return executionView(await app.executionService.get(request.params.execution_id), !seesSecrets(request));
   });
 
   app.get('/:execution_id/output', { schema: executionOutputSchema, config: read }, async (request) => {

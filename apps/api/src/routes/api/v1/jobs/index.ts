@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../../../plugins/app/access-control.js';
 import { jobView } from '../../../../views/job-view.js';
+import { seesSecrets } from '../../../../views/secrets.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import {
   createJobSchema,
@@ -23,7 +24,8 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
     const page = (await app.jobCatalog.fresh().catch(() => false))
       ? app.jobCatalog.list(limit, after)
       : await app.store.jobs.list(limit, after);
-    return { jobs: page.items.map((job) => jobView(job, now)), ...pageReply(page.next) };
+    const hide = !seesSecrets(request);
+    return { jobs: page.items.map((job) => jobView(job, now, hide)), ...pageReply(page.next) };
   });
 
   app.post('/', { schema: createJobSchema, config: change }, async (request, reply) => {
@@ -32,7 +34,7 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/:job_id', { schema: jobByIdSchema, config: read }, async (request) => {
-    return jobView(await app.jobService.get(request.params.job_id));
+    return jobView(await app.jobService.get(request.params.job_id), Date.now(), !seesSecrets(request));
   });
 
   app.put(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditLogView } from '../../../../views/audit-log-view.js';
+import { seesSecrets } from '../../../../views/secrets.js';
 import { pageReply, pageRequest } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import { listLogsSchema } from './schema.js';
@@ -18,7 +19,8 @@ const logs: FastifyPluginAsyncTypebox = async (app) => {
     const { start, end } = timeRange(request.query);
     const { limit, after } = pageRequest(request.query);
     const page = await app.store.auditLogs.listCreatedBetween(start, end, limit, after);
-    return { logs: page.items.map(auditLogView), ...pageReply(page.next) };
+    const hide = !seesSecrets(request);
+    return { logs: page.items.map((entry) => auditLogView(entry, hide)), ...pageReply(page.next) };
   });
 };
 
