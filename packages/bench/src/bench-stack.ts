@@ -17,9 +17,11 @@ export class BenchStack {
   private constructor(
     readonly mongo: ProvidedService,
     readonly redis: ProvidedService & { port: number },
+    /** Each worker's WORKER_CONCURRENCY (and raw BullMQ's): the product's default unless an experiment. */
+    readonly workerConcurrency: number,
   ) {}
 
-  static async start(): Promise<BenchStack> {
+  static async start(workerConcurrency = 10): Promise<BenchStack> {
     const log = (line: string) => say(line);
     const mongo = await provideThrowawayMongo(process.env, { durable: true, say: log, log });
     try {
@@ -27,7 +29,7 @@ export class BenchStack {
       // The test helpers read where the services are from these.
       process.env.TICKWORK_TEST_MONGODB_URL = mongo.url;
       process.env.TICKWORK_TEST_REDIS_URL = redis.url;
-      return new BenchStack(mongo, redis);
+      return new BenchStack(mongo, redis, workerConcurrency);
     } catch (err) {
       await mongo.stop();
       throw err;
@@ -45,6 +47,7 @@ export class BenchStack {
       EXECUTION_LEASE_SEC: '30',
       WORKER_SHUTDOWN_GRACE_SEC: '5',
       JOB_CLASS_PACKAGES: '@tickwork/sample-jobs,@tickwork/bench/jobs',
+      WORKER_CONCURRENCY: String(this.workerConcurrency),
       ...overrides,
     });
   }

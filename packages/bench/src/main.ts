@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--json] [--only fire,throughput,api,memory,store,profile]
+// npm run bench [-- --quick] [--json] [--only fire,throughput,api,memory,store,profile] [--worker-concurrency N]
 // Starts a stack of its own, measures, writes docs/benchmarks.md; with --json the last stdout line is the JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,10 +24,12 @@ interface Options {
   quick: boolean;
   json: boolean;
   only: Set<Scenario>;
+  /** An experiment with another WORKER_CONCURRENCY than the default: printed, not written to the doc. */
+  workerConcurrency: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS) };
+  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), workerConcurrency: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
@@ -39,7 +41,11 @@ function parseOptions(argv: string[]): Options {
         throw new Error(`--only takes a comma-separated list of ${SCENARIOS.join(', ')}`);
       }
       options.only = new Set(names as Scenario[]);
-    } else throw new Error(`unknown option ${arg}; use --quick, --json, --only <scenarios>`);
+    } else if (arg === '--worker-concurrency') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error('--worker-concurrency takes a whole number ≥ 1');
+      options.workerConcurrency = n;
+    } else throw new Error(`unknown option ${arg}; use --quick, --json, --only <scenarios>, --worker-concurrency <n>`);
   }
   return options;
 }
@@ -101,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   const size = sizes(options.quick);
   const began = Date.now();
   say(`${options.quick ? 'quick' : 'full'} run: ${[...options.only].join(', ')}`);
-  const stack = await BenchStack.start();
+  const stack = await BenchStack.start(options.workerConcurrency ?? undefined);
   const stop = () => {
     stack.stop().finally(() => process.exit(130));
   };
@@ -164,6 +170,11 @@ export async function main(argv: string[]): Promise<number> {
       duration_sec: Math.round((Date.now() - began) / 1000),
     };
     const report = renderReport(complete);
+    if (options.workerConcurrency !== null) {
+      say(`WORKER_CONCURRENCY=${options.workerConcurrency} is an experiment: docs/benchmarks.md left as it was`);
+      console.log(options.json ? JSON.stringify(complete) : report);
+      return 0;
+    }
     const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
     let existing: string | null = null;
     try {

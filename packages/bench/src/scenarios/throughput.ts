@@ -10,22 +10,19 @@ import { NOOP_JOB, type RunNowLoadResult, runNowLoad } from './run-now-load.js';
 export interface ThroughputResult {
   executions: number;
   workers: number;
-  /** Each worker's (and raw BullMQ's) concurrency: WORKER_CONCURRENCY's default. */
+  /** Each worker's (and raw BullMQ's) concurrency: WORKER_CONCURRENCY, its default unless an experiment. */
   concurrency: number;
   tickwork: RunNowLoadResult;
   bullmq: { seconds: number; jobs_per_sec: number };
   ratio_vs_bullmq: number;
 }
 
-/** The product's default WORKER_CONCURRENCY, given to raw BullMQ too. */
-const CONCURRENCY = 10;
-
 /**
  * The same number of no-op runs two ways on the same Redis, one after the other: Tickwork's run-now end to
  * end, and raw BullMQ (addBulk, one Worker per Tickwork worker, same concurrency, no-op processor).
  */
 export async function throughput(stack: BenchStack, executions: number, workers: number): Promise<ThroughputResult> {
-  const bullmq = await rawBullmq(stack.redis.url, executions, workers);
+  const bullmq = await rawBullmq(stack.redis.url, executions, workers, stack.workerConcurrency);
   say(`raw BullMQ: ${executions} no-op jobs at ${bullmq.jobs_per_sec}/s`);
   const tickwork = await withScope(async (scope) => {
     const environment = stack.environment(scope);
@@ -40,7 +37,7 @@ export async function throughput(stack: BenchStack, executions: number, workers:
   return {
     executions,
     workers,
-    concurrency: CONCURRENCY,
+    concurrency: stack.workerConcurrency,
     tickwork,
     bullmq,
     ratio_vs_bullmq: Math.round((tickwork.executions_per_sec / bullmq.jobs_per_sec) * 1000) / 1000,
@@ -68,14 +65,14 @@ export async function addNoopJob(base: string): Promise<string> {
   return ((await response.json()) as { job_id: string }).job_id;
 }
 
-async function rawBullmq(redisUrl: string, count: number, workers: number) {
+async function rawBullmq(redisUrl: string, count: number, workers: number, concurrency: number) {
   const prefix = `bench_raw_${Date.now()}`;
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('raw', { connection, prefix });
   // BullMQ does not close a connection it was given: each is disconnected after.
   const connections = Array.from({ length: workers }, () => new Redis(redisUrl, { maxRetriesPerRequest: null }));
   const consumers = connections.map(
-    (own) => new Worker('raw', async () => null, { connection: own, prefix, concurrency: CONCURRENCY }),
+    (own) => new Worker('raw', async () => null, { connection: own, prefix, concurrency }),
   );
   let completed = 0;
   for (const consumer of consumers) consumer.on('completed', () => completed++);

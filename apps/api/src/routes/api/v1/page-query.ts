@@ -45,3 +45,11 @@ export function pageReply(next: PageMark | null): { truncated?: true; next_curso
   const cursor = Buffer.from(JSON.stringify([next.time.getTime(), next.id]), 'utf8').toString('base64url');
   return { truncated: true, next_cursor: cursor };
 }
+
+/**
+ * Route options for a list of up to MAX_PAGE items: written with JSON.stringify, not the response schema's
+ * compiled serializer, which measured ~100 ms for 10,000 job views against JSON.stringify's ~15 ms (its
+ * unions are checked value by value). The views are built field by field, so the schema has nothing to strip;
+ * it still documents the answer.
+ */
+export const plainJsonReply = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };

@@ -3,7 +3,7 @@ import type { Actor } from '../../../../auth/principal.js';
 import { actorOf } from '../../../../plugins/app/access-control.js';
 import { executionView } from '../../../../views/execution-view.js';
 import { seesSecrets } from '../../../../views/secrets.js';
-import { pageReply, pageRequest } from '../page-query.js';
+import { pageReply, pageRequest, plainJsonReply } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import {
   executionByIdSchema,
@@ -22,7 +22,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   const read = { access: 'viewer' } as const;
   const change = { access: 'editor' } as const;
 
-  app.get('/', { schema: listExecutionsSchema, config: read }, async (request) => {
+  app.get('/', { schema: listExecutionsSchema, config: read, ...plainJsonReply }, async (request) => {
     const { start, end } = timeRange(request.query);
     const { limit, after } = pageRequest(request.query);
     const window = app.executionWindow;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../../../plugins/app/access-control.js';
 import { jobView } from '../../../../views/job-view.js';
 import { seesSecrets } from '../../../../views/secrets.js';
-import { pageReply, pageRequest } from '../page-query.js';
+import { pageReply, pageRequest, plainJsonReply } from '../page-query.js';
 import {
   createJobSchema,
   deleteJobSchema,
@@ -18,7 +18,7 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
   const read = { access: 'viewer' } as const;
   const change = { access: 'editor' } as const;
 
-  app.get('/', { schema: listJobsSchema, config: read }, async (request) => {
+  app.get('/', { schema: listJobsSchema, config: read, ...plainJsonReply }, async (request) => {
     const now = Date.now();
     const { limit, after } = pageRequest(request.query);
     const page = (await app.jobCatalog.fresh().catch(() => false))

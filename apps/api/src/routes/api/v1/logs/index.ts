@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditLogView } from '../../../../views/audit-log-view.js';
 import { seesSecrets } from '../../../../views/secrets.js';
-import { pageReply, pageRequest } from '../page-query.js';
+import { pageReply, pageRequest, plainJsonReply } from '../page-query.js';
 import { timeRange } from '../time-range.js';
 import { listLogsSchema } from './schema.js';
 
@@ -15,7 +15,7 @@ const logs: FastifyPluginAsyncTypebox = async (app) => {
       .then(() => app.log.info({ ms: Date.now() - started }, 'audit log of the last day loaded'))
       .catch((err) => app.log.warn({ err }, 'audit log of the last day not loaded; read when asked'));
   });
-  app.get('/', { schema: listLogsSchema, config: { access: 'viewer' } }, async (request) => {
+  app.get('/', { schema: listLogsSchema, config: { access: 'viewer' }, ...plainJsonReply }, async (request) => {
     const { start, end } = timeRange(request.query);
     const { limit, after } = pageRequest(request.query);
     const page = await app.store.auditLogs.listCreatedBetween(start, end, limit, after);
