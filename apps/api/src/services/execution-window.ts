@@ -3,6 +3,7 @@ import { type ExecutionHistory, type LedgerFeed, newestUpdatedFirst } from '@tic
 import type { FeedPosition } from '@tickwork/queue';
 import type { Page, PageMark } from '@tickwork/store';
 import type { FastifyBaseLogger } from 'fastify';
+import { SharedCheck } from './shared-check.js';
 
 export interface WindowOptions {
   /** How far back the window reaches (ms of scheduled time). */
@@ -35,8 +36,7 @@ export class ExecutionWindow {
   /** Executions scheduled at or after this instant are all here. */
   private from = Number.POSITIVE_INFINITY;
   private loading: Promise<void> | null = null;
-  private checking: Promise<boolean> | null = null;
-  private next: Promise<boolean> | null = null;
+  private readonly freshness = new SharedCheck(() => this.check());
   private revalidated = Date.now();
   private trimmed = 0;
 
@@ -75,23 +75,7 @@ export class ExecutionWindow {
   }
 
   private fresh(): Promise<boolean> {
-    if (!this.checking) {
-      this.checking = this.check().finally(() => {
-        this.checking = null;
-      });
-      return this.checking;
-    }
-    // A check is on its way, but it left before this call: the next one answers for it.
-    this.next ??= this.checking.then(
-      () => this.afterCurrent(),
-      () => this.afterCurrent(),
-    );
-    return this.next;
-  }
-
-  private afterCurrent(): Promise<boolean> {
-    this.next = null;
-    return this.fresh();
+    return this.freshness.run();
   }
 
   private async check(): Promise<boolean> {

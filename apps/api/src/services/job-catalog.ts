@@ -2,6 +2,7 @@ import type { StoredJob } from '@tickwork/domain';
 import type { FeedPosition, JobChangeFeed } from '@tickwork/queue';
 import type { JobRepository, Page, PageMark } from '@tickwork/store';
 import type { FastifyBaseLogger } from 'fastify';
+import { SharedCheck } from './shared-check.js';
 
 /** Changed jobs read back from the store at once. */
 const PARALLEL_READS = 16;
@@ -23,8 +24,7 @@ export class JobCatalog {
   private sorted: StoredJob[] | null = null;
   private position: FeedPosition | null = null;
   private loading: Promise<void> | null = null;
-  private checking: Promise<boolean> | null = null;
-  private next: Promise<boolean> | null = null;
+  private readonly freshness = new SharedCheck(() => this.check());
 
   constructor(
     private readonly feed: JobChangeFeed,
@@ -37,23 +37,7 @@ export class JobCatalog {
    * Redis away): read the store then.
    */
   fresh(): Promise<boolean> {
-    if (!this.checking) {
-      this.checking = this.check().finally(() => {
-        this.checking = null;
-      });
-      return this.checking;
-    }
-    // A check is on its way, but it left before this call: the next one answers for it.
-    this.next ??= this.checking.then(
-      () => this.afterCurrent(),
-      () => this.afterCurrent(),
-    );
-    return this.next;
-  }
-
-  private afterCurrent(): Promise<boolean> {
-    this.next = null;
-    return this.fresh();
+    return this.freshness.run();
   }
 
   get(jobId: string): StoredJob | undefined {
