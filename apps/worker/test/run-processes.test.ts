@@ -84,7 +84,8 @@ for (const mode of ['auto', 'off']) {
           '-c',
           `(setsid sleep ${tag} & echo $! >> ${pids}); setsid sleep ${tag} & echo $! >> ${pids}; echo $$ >> ${pids}; exec sleep ${tag}`,
         ],
-        { timeout: 2 },
+        // Long enough for the shell to start its three sleeps on a loaded machine (2 s was not, in CI).
+        { timeout: 6 },
       );
       t.equal((await ended(api, id)).state, 'timeout');
       t.equal(readFileSync(pids, 'utf8').trim().split('\n').length, 3, 'the three sleeps had started');

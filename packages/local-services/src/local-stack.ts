@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@tickwork/config';
 import { spawnService, stopChild, waitUntil } from './child-process.js';
@@ -23,6 +25,32 @@ const API_ONLY = ['SESSION_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'];
  */
 export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !API_ONLY.includes(name)));
+}
+
+/**
+ * The key that signs sessions under `npm start` when SESSION_SECRET is not given: made once, kept in the
+ * data dir (mode 0600) and reused, so that a first user added through the running API can log in at once
+ * and sessions outlive a restart. Given to the API only. Production processes (Procfile, compose) have no
+ * data dir of ours and still require SESSION_SECRET.
+ */
+export function localSessionSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  for (;;) {
+    try {
+      const kept = readFileSync(file, 'utf8').trim();
+      if (kept.length >= 32) return kept;
+      throw new Error(`${file} holds fewer than 32 characters: remove it, or set SESSION_SECRET`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another start made it first: read theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /**
@@ -58,9 +86,10 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   // SIGHUP too: a closed terminal no longer reaches the servers, which run in process groups of their own.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
+  const dataDir = resolve(env.TICKWORK_DATA_DIR ?? join(LOCAL_DIR, 'data'));
   try {
     const mongo = await provideLocalMongo(env, {
-      dataDir: resolve(env.TICKWORK_DATA_DIR ?? join(LOCAL_DIR, 'data')),
+      dataDir,
       // Kept data: PostgreSQL's fsync and synchronous_commit stay on, nothing committed is lost.
       durable: true,
       poolMaxConns: ferretDbPoolSize({
@@ -84,7 +113,9 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       MONGODB_URL: withDatabase(mongo, 'tickwork'),
       REDIS_URL: redis.url,
       SEED_DEMO_JOB: env.SEED_DEMO_JOB ?? 'true',
+      SESSION_SECRET: env.SESSION_SECRET || localSessionSecret(dataDir),
     };
+    if (!env.SESSION_SECRET) say(`sessions signed with the key kept in ${join(dataDir, 'session-secret')}`);
     const launch = (name: string, script: string, env: NodeJS.ProcessEnv) => {
       const child = spawnService(process.execPath, [join(REPO_ROOT, script)], linePrinter(name), { env });
       child.once('exit', (code, signal) => {

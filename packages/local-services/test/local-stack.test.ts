@@ -1,9 +1,10 @@
-// `npm start` as a user runs it: node scripts/start.mjs with WORKERS=3 and no MONGODB_URL, so it starts
-// its own FerretDB on a PostgreSQL cluster of its own, and with the first admin from the environment. The API
-// has the secrets, the workers do not. Then SIGINT must leave no process of ours behind, and a second start
-// on the same data dir finds what the first stored.
+// `npm start` as a new user runs it: node scripts/start.mjs with WORKERS=3, no MONGODB_URL and no secrets, so
+// it starts its own FerretDB on a PostgreSQL cluster of its own and makes a session key in the data dir. The
+// first user is added through the running API and logs in at once. The API has the key, the workers do not.
+// Then SIGINT must leave no process of ours behind, and a second start on the same data dir finds what the
+// first stored, the user's session included.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -87,11 +88,17 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     WORKERS: '3',
     LOG_LEVEL: 'info',
     TICKWORK_DATA_DIR: dataDir,
-    SESSION_SECRET: 's'.repeat(40),
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'Very$ecret-start',
   };
-  for (const name of ['MONGODB_URL', 'FERRETDB_BACKEND', 'FERRETDB_POSTGRESQL_URL']) delete childEnv[name];
+  for (const name of [
+    'MONGODB_URL',
+    'FERRETDB_BACKEND',
+    'FERRETDB_POSTGRESQL_URL',
+    'SESSION_SECRET',
+    'ADMIN_USERNAME',
+    'ADMIN_PASSWORD',
+  ]) {
+    delete childEnv[name];
+  }
   const api = `http://127.0.0.1:${port}/api/v1/jobs`;
 
   const first = await npmStart(t, childEnv);
@@ -107,6 +114,15 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     'created it on first start',
   );
 
+  const keyFile = join(dataDir, 'session-secret');
+  t.equal(statSync(keyFile).mode & 0o777, 0o600, 'a session key was made in the data dir, for its owner only');
+  // The README's first user: added through the running API while none exists, then logged in at once.
+  const added = await fetch(`http://127.0.0.1:${port}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'Very$ecret-start', role: 'admin' }),
+  });
+  t.equal(added.status, 201, 'the first user is added through the API');
   const cookie = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
   const res = await fetch(api, { headers: { cookie } });
   t.equal(res.status, 200);
@@ -139,6 +155,7 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     ours.some((pid) => command(pid) === 'postgres'),
     'PostgreSQL is among them',
   );
+  const key = readFileSync(keyFile, 'utf8');
   first.start.kill('SIGINT');
   t.equal(await first.exited, 0, 'exits 0 on SIGINT');
   await waitFor('every child to be gone', () => ours.every((pid) => !alive(pid)), 15_000);
@@ -157,11 +174,14 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     'and says the old SQLite data is no longer used',
   );
   t.ok(existsSync(join(dataDir, 'mongo', 'tickwork.sqlite')), 'without deleting it');
+  t.equal(readFileSync(keyFile, 'utf8'), key, 'the same session key');
   const again = (await (await fetch(api, { headers: { cookie } })).json()) as { jobs: Array<{ name: string }> };
   t.ok(
     again.jobs.some((job) => job.name === 'Kept'),
-    'the job stored before the restart is still there',
+    'the job stored before the restart is still there, read with the session from before it',
   );
+  const fresh = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
+  t.equal((await fetch(api, { headers: { cookie: fresh } })).status, 200, 'and logging in again works');
   const secondOurs = descendants(second.pid);
   second.start.kill('SIGINT');
   t.equal(await second.exited, 0, 'exits 0 on SIGINT again');
