@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { ferretDbPoolSize } from './ferretdb-postgresql.js';
 import { linePrinter } from './line-printer.js';
 import { type LocalMongo, provideLocalMongo } from './local-mongo.js';
 import type { ProvidedService } from './mongo-service.js';
 import { REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
+import { TapFailures } from './tap-failures.js';
 
 /**
  * FerretDB's pool on the suite's server. Test files run two at a time (tap's jobs), each with up to a few
@@ -45,9 +47,21 @@ export async function provideThrowawayMongo(
 
 /**
  * `npm test`: provides throw-away services, runs tap with them (each test file then makes its own database
- * and queue prefix from these URLs), stops the services, and exits with tap's code.
+ * and queue prefix from these URLs), stops the services, and exits with tap's code. Without a terminal (CI)
+ * it ends with the list of what failed, the last lines of a log being what is read first.
  */
 export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const failures = process.stdout.isTTY ? undefined : new TapFailures();
+  const code = await runTapWithServices(tapArgs, env, failures);
+  if (failures?.count) console.log(`\n${failures.count} failed:\n${failures.summary()}`);
+  return code;
+}
+
+async function runTapWithServices(
+  tapArgs: string[],
+  env: NodeJS.ProcessEnv,
+  failures: TapFailures | undefined,
+): Promise<number> {
   const services: ProvidedService[] = [];
   try {
     const mongo = await provideThrowawayMongo(env);
@@ -62,10 +76,14 @@ export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = p
       // timeout cannot leave its workers and APIs running (and loading the machine) after the suite.
       const child = spawn(tap, tapArgs, {
         cwd: REPO_ROOT,
-        stdio: 'inherit',
+        stdio: ['inherit', failures ? 'pipe' : 'inherit', 'inherit'],
         detached: true,
         env: { ...env, TICKWORK_TEST_MONGODB_URL: mongo.url, TICKWORK_TEST_REDIS_URL: redis.url, ...postgresql },
       });
+      if (failures && child.stdout) {
+        child.stdout.pipe(process.stdout, { end: false });
+        createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => failures.push(line));
+      }
       const group = -(child.pid as number);
       const signalGroup = (signal: NodeJS.Signals) => {
         try {
@@ -82,7 +100,14 @@ export async function runTestSuite(tapArgs: string[], env: NodeJS.ProcessEnv = p
       child.on('exit', (code, signal) => {
         process.off('SIGINT', onInt).off('SIGTERM', onTerm);
         signalGroup('SIGKILL');
-        resolve(code ?? (signal ? 1 : 0));
+        // tap's last lines may still be in the pipe: read them first, unless something left holds it open.
+        const done = () => resolve(code ?? (signal ? 1 : 0));
+        if (!child.stdout || child.stdout.readableEnded) return done();
+        const timer = setTimeout(done, 2000);
+        child.stdout.once('end', () => {
+          clearTimeout(timer);
+          done();
+        });
       });
     });
   } finally {
