@@ -1,15 +1,15 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@tickwork/config';
-import { spawnService, stopChild, waitUntil } from './child-process.js';
+import { spawnService, waitUntil } from './child-process.js';
 import { ferretDbPoolSize } from './ferretdb-postgresql.js';
 import { linePrinter } from './line-printer.js';
 import { provideLocalMongo } from './local-mongo.js';
 import type { ProvidedService } from './mongo-service.js';
 import { LOCAL_DIR, REPO_ROOT } from './paths.js';
 import { provideRedis } from './redis-service.js';
+import { Supervisor } from './supervisor.js';
 
 /** A MongoDB URL with a database name: ours when we provide the server, the user's when they gave one. */
 function withDatabase(service: ProvidedService, name: string): string {
@@ -55,7 +55,8 @@ export function localSessionSecret(dataDir: string): string {
 
 /**
  * `npm start`: provides MongoDB-wire and Redis when none are configured, starts the API and WORKERS worker
- * processes with prefixed logs, and on SIGINT/SIGTERM stops every child and every service it started.
+ * processes with prefixed logs and keeps them running (a Supervisor restarts one that dies), and on
+ * SIGINT/SIGTERM stops every child and every service it started.
  */
 export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -70,15 +71,22 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   }
   const say = linePrinter('tickwork');
   const services: ProvidedService[] = [];
-  const children: ChildProcess[] = [];
   let stopping = false;
+  const supervisor = new Supervisor({
+    say,
+    giveUp: (name, _why, lastLines) => {
+      if (lastLines.length) say(`${name}'s last lines:\n${lastLines.map((line) => `  ${line}`).join('\n')}`);
+      say(`stopping everything: ${name} cannot be kept running`);
+      void stopAll(1);
+    },
+  });
 
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('stopping...');
     // Workers get their shutdown grace to finish runs before anything is forced.
-    await Promise.all(children.map((child) => stopChild(child, (config.workerShutdownGraceSec + 5) * 1000)));
+    await supervisor.stop((config.workerShutdownGraceSec + 5) * 1000);
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     say('stopped');
     process.exit(code);
@@ -117,13 +125,18 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     };
     if (!env.SESSION_SECRET) say(`sessions signed with the key kept in ${join(dataDir, 'session-secret')}`);
     const launch = (name: string, script: string, env: NodeJS.ProcessEnv) => {
-      const child = spawnService(process.execPath, [join(REPO_ROOT, script)], linePrinter(name), { env });
-      child.once('exit', (code, signal) => {
-        if (stopping) return;
-        say(`${name} exited (${signal ?? `code ${code}`}); stopping everything`);
-        void stopAll(1);
-      });
-      children.push(child);
+      const print = linePrinter(name);
+      supervisor.add(name, (record) =>
+        spawnService(
+          process.execPath,
+          [join(REPO_ROOT, script)],
+          (line) => {
+            print(line);
+            record(line);
+          },
+          { env },
+        ),
+      );
     };
     launch('api', 'apps/api/dist/server.js', childEnv);
     for (let i = 1; i <= config.workers; i++) {

@@ -2,7 +2,8 @@
 // it starts its own FerretDB on a PostgreSQL cluster of its own and makes a session key in the data dir. The
 // first user is added through the running API and logs in at once. The API has the key, the workers do not.
 // Then SIGINT must leave no process of ours behind, and a second start on the same data dir finds what the
-// first stored, the user's session included.
+// first stored, the user's session included. A worker killed with -9 there is restarted while the rest
+// keeps serving, and its run ends failed.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,7 +165,14 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
   // FerretDB's SQLite data from before this default: left alone, and said to be unused.
   mkdirSync(join(dataDir, 'mongo'));
   writeFileSync(join(dataDir, 'mongo', 'tickwork.sqlite'), '');
-  const second = await npmStart(t, { ...childEnv, WORKERS: '1' });
+  // Short leases, so that a killed worker's run is closed out in seconds rather than the default 40.
+  const second = await npmStart(t, {
+    ...childEnv,
+    WORKERS: '1',
+    EXECUTION_LEASE_SEC: '2',
+    WORKER_HEARTBEAT_SEC: '1',
+    REAPER_INTERVAL_SEC: '1',
+  });
   t.ok(
     second.output.some((l) => /PostgreSQL 17\.\d+: reused the cluster in/.test(l)),
     'a second start reuses the cluster',
@@ -182,6 +190,63 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
   );
   const fresh = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
   t.equal((await fetch(api, { headers: { cookie: fresh } })).status, 200, 'and logging in again works');
+
+  // kill -9 of the worker mid-run: npm start restarts it, the API keeps answering, the run ends failed.
+  const { job_id } = (await (
+    await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: fresh },
+      body: JSON.stringify({
+        name: 'long',
+        job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+        pub_args: ['sleep', '61.5'],
+        hour: '0',
+      }),
+    })
+  ).json()) as { job_id: string };
+  t.teardown(() => {
+    try {
+      execFileSync('pkill', ['-f', 'sleep 61.5']);
+    } catch {
+      // already gone
+    }
+  });
+  const executions = `http://127.0.0.1:${port}/api/v1/executions`;
+  const { execution_id } = (await (
+    await fetch(`${executions}/${job_id}`, { method: 'POST', headers: { cookie: fresh } })
+  ).json()) as { execution_id: string };
+  const execution = async () =>
+    (await (await fetch(`${executions}/${execution_id}`, { headers: { cookie: fresh } })).json()) as {
+      state: string;
+      pid: number;
+      result?: string;
+    };
+  const running = await waitFor('the run to be running', async () => {
+    const found = await execution();
+    return found.state === 'running' ? found : undefined;
+  });
+  const workerPid = (pid: string | undefined) => second.output.some((l) => l.includes(`with pid ${pid}`));
+  t.ok(workerPid(String(running.pid)), 'it runs on the one worker');
+  process.kill(running.pid, 'SIGKILL');
+  await waitFor('npm start to restart the worker', () =>
+    second.output.some((l) => /worker-1 exited \(SIGKILL\) after .*; restarting it (now|in 1 s)/.test(l)),
+  );
+  const restarted = await waitFor('a new worker process', () => {
+    const pids = second.output.flatMap((l) => /^worker-1.*worker started on \S+ with pid (\d+)/.exec(l)?.[1] ?? []);
+    return pids.find((pid) => pid !== String(running.pid));
+  });
+  t.ok(alive(Number(restarted)), 'the worker was restarted');
+  t.equal((await fetch(api, { headers: { cookie: fresh } })).status, 200, 'the API kept answering');
+  const failed = await waitFor('the run to end', async () => {
+    const found = await execution();
+    return found.state === 'failed' ? found : undefined;
+  });
+  t.match(failed, { state: 'failed', pid: running.pid }, 'the killed worker’s run ends failed');
+  t.notOk(
+    second.output.some((l) => /stopping everything/.test(l)),
+    'nothing else was stopped',
+  );
+
   const secondOurs = descendants(second.pid);
   second.start.kill('SIGINT');
   t.equal(await second.exited, 0, 'exits 0 on SIGINT again');
