@@ -13,4 +13,5 @@ export * from './retry-policy.js';
 export * from './role.js';
 export * from './run-output.js';
 export * from './time-format.js';
+export * from './unknown-fields.js';
 export * from './validation-error.js';

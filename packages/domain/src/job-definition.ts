@@ -5,6 +5,7 @@ import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
 import type { Role } from './role.js';
+import { refuseUnknownFields } from './unknown-fields.js';
 import { ValidationError } from './validation-error.js';
 
 /** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
@@ -124,7 +125,7 @@ const jobProperties = {
   notify_slack_url: Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()]),
 };
 
-/** POST /api/v1/jobs. Unknown properties (job_id, next_run_time from a GET) are accepted and ignored. */
+/** POST /api/v1/jobs. Other fields are refused (refuseUnknownJobFields), but for those a GET echoes. */
 export const NewJobSchema = Type.Object({
   name: jobProperties.name,
   job_class_string: jobProperties.job_class_string,
@@ -150,6 +151,16 @@ export type NewJob = Static<typeof NewJobSchema>;
 /** PUT /api/v1/jobs/:id: any subset; cron fields given replace the whole schedule, as in ndscheduler. */
 export const JobChangesSchema = Type.Partial(NewJobSchema);
 export type JobChanges = Static<typeof JobChangesSchema>;
+
+/** What POST and PUT take: NewJobSchema's fields. */
+export const JOB_INPUT_FIELDS: readonly string[] = Object.keys(NewJobSchema.properties);
+/** What a GET of a job shows that cannot be set: a client echoing a job back sends them; they are ignored. */
+export const ECHOED_JOB_FIELDS = ['job_id', 'next_run_time'] as const;
+
+/** A 400 (ValidationError) naming each field of a job body that is none of these, with what it likely meant. */
+export function refuseUnknownJobFields(body: unknown): void {
+  refuseUnknownFields(body, JOB_INPUT_FIELDS, ECHOED_JOB_FIELDS);
+}
 
 export type CronFieldsInput = Partial<Record<JobCronField, string | number>>;
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { schedulerIdFor } from '@tickwork/queue';
 import { startApi, testEnvironment } from '@tickwork/testing';
 import t from 'tap';
@@ -139,6 +140,42 @@ t.test('bad input is a 400 naming the problem', async (t) => {
   t.equal(unchanged.minute, '*/5', 'a rejected PUT changed nothing');
 });
 
+t.test('unknown fields are a 400 naming them; what a GET shows may be sent back', async (t) => {
+  const id = await createJob({ hour: '4' });
+  for (const [method, path, body, error] of [
+    [
+      'POST',
+      '/api/v1/jobs',
+      { name: 'x', job_class_string: 'a.B', hour: '3', minutes: '30' },
+      /^unknown field "minutes" \(did you mean "minute"\?\); the fields are name, job_class_string, /,
+    ],
+    ['PUT', `/api/v1/jobs/${id}`, { minutes: '30' }, /^unknown field "minutes" \(did you mean "minute"\?\)/],
+    [
+      'PUT',
+      `/api/v1/jobs/${id}`,
+      { Hour: '5', worker_tags: ['backup'] },
+      /^unknown fields "Hour" \(did you mean "hour"\?\), "worker_tags"; /,
+    ],
+    ['PUT', `/api/v1/jobs/${id}`, { timeout_sec: 5 }, /^unknown field "timeout_sec" \(did you mean "timeout"\?\)/],
+  ] as const) {
+    const res = await api.request(method, path, body);
+    t.equal(res.status, 400, `${method} ${JSON.stringify(body)} → 400`);
+    t.match(res.body, { error }, res.body?.error);
+  }
+  t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.hour, '4', 'a refused PUT changed nothing');
+
+  // A read-modify-write client: GET, change a field, PUT the whole answer back.
+  const shown = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  const put = await api.request('PUT', `/api/v1/jobs/${id}`, { ...shown, hour: '6' });
+  t.equal(put.status, 200, 'a GET answer sent back whole is taken');
+  const changed = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.equal(changed.hour, '6');
+  t.equal(changed.job_id, id, 'job_id and next_run_time were ignored');
+  const copy = await api.request('POST', '/api/v1/jobs', { ...shown, name: 'copy' });
+  t.equal(copy.status, 201, 'and so is one POSTed as a new job');
+  t.not(copy.body.job_id, id, 'under an id of its own');
+});
+
 t.test('arguments are any JSON, stored as given; past what JSON holds or the caps, a 400 saying which', async (t) => {
   const args = [[1, 2], { 'a.b': 1, $x: 2, 'k\u0000': [null, true, 'é'] }, -0.5, 1e300];
   const id = await createJob({ pub_args: args });
@@ -186,6 +223,54 @@ t.test('a body over the limit is a 413 JSON error', async (t) => {
   const res = await api.request('POST', '/api/v1/jobs', { name: 'x'.repeat(2 * 1024 * 1024), job_class_string: 'a' });
   t.equal(res.status, 413);
   t.match(res.body, { error: /too large/ });
+});
+
+/**
+ * A client as Python's requests and urllib are: it sends the whole request, body included, without `Expect:
+ * 100-continue`, and only then reads, one answer (by its Content-Length). Returns the answer, or the socket
+ * error it got instead.
+ */
+async function sendWholeThenRead(headers: string, body: Buffer): Promise<string> {
+  const url = new URL(api.base);
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const read: Buffer[] = [];
+    socket.on('error', (err) => resolve(`socket error: ${(err as NodeJS.ErrnoException).code}`));
+    socket.write(headers);
+    // Nothing is read from the socket before the whole body has been handed to the kernel.
+    socket.pause();
+    socket.write(body, () => {
+      socket.on('data', (chunk) => {
+        read.push(chunk);
+        const text = Buffer.concat(read).toString('utf8');
+        const [head, rest] = text.split('\r\n\r\n', 2);
+        const length = /\r\ncontent-length: (\d+)/i.exec(head ?? '')?.[1];
+        if (rest !== undefined && length !== undefined && Buffer.byteLength(rest) >= Number(length)) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('end', () => resolve(Buffer.concat(read).toString('utf8')));
+      socket.resume();
+    });
+  });
+}
+
+t.test('a body over the limit is a 413 that a client sending it whole still reads', async (t) => {
+  const body = Buffer.alloc(8 * 1024 * 1024, 'x');
+  const start = `POST /api/v1/jobs HTTP/1.1\r\nHost: ${new URL(api.base).host}\r\nContent-Type: application/json\r\n`;
+  for (const [framing, headers, payload] of [
+    ['Content-Length', `${start}Content-Length: ${body.length}\r\n\r\n`, body],
+    [
+      'chunked',
+      `${start}Transfer-Encoding: chunked\r\n\r\n`,
+      Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]),
+    ],
+  ] as const) {
+    const answer = await sendWholeThenRead(headers, payload);
+    t.match(answer, /^HTTP\/1\.1 413 Payload Too Large\r\n/, `${framing}: the status is read`);
+    t.match(answer, /\r\n\r\n\{"error":"request body is too large"\}$/, `${framing}: and the JSON error`);
+  }
 });
 
 t.test('an unknown route is a 404 JSON error', async (t) => {

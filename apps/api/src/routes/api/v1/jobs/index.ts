@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { refuseUnknownJobFields } from '@tickwork/domain';
 import { actorOf } from '../../../../plugins/app/access-control.js';
 import { jobView } from '../../../../views/job-view.js';
 import { seesSecrets } from '../../../../views/secrets.js';
@@ -28,7 +29,10 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
     return { jobs: page.items.map((job) => jobView(job, now, hide)), ...pageReply(page.next) };
   });
 
-  app.post('/', { schema: createJobSchema, config: change }, async (request, reply) => {
+  // Before the schema: a misspelt field is named as such, not lost or reported as a missing one.
+  const knownFieldsOnly = async (request: { body: unknown }) => refuseUnknownJobFields(request.body);
+
+  app.post('/', { schema: createJobSchema, config: change, preValidation: knownFieldsOnly }, async (request, reply) => {
     const jobId = await app.jobService.create(request.body, actorOf(request));
     return reply.code(201).send({ job_id: jobId });
   });
@@ -45,6 +49,7 @@ const jobs: FastifyPluginAsyncTypebox = async (app) => {
       // ndscheduler's own sample sends PUT with no body: that is a change of nothing, not an error.
       preValidation: async (request) => {
         request.body ??= {};
+        refuseUnknownJobFields(request.body);
       },
     },
     async (request) => {
