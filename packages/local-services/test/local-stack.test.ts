@@ -1,6 +1,7 @@
 // `npm start` as a new user runs it: node scripts/start.mjs with WORKERS=3, no MONGODB_URL and no secrets, so
 // it starts its own FerretDB on a PostgreSQL cluster of its own and makes a session key in the data dir. The
-// first user is added through the running API and logs in at once. The API has the key, the workers do not.
+// first user is added through the running API and logs in at once with the seed's curl call. The API has the
+// key, the workers do not.
 // Then SIGINT must leave no process of ours behind, and a second start on the same data dir finds what the
 // first stored, the user's session included. A worker killed with -9 there is restarted while the rest
 // keeps serving, and its run ends failed.
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, REPO_ROOT } from '@tickwork/local-services';
-import { loginCookie, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
 import t, { type Test } from 'tap';
 
 function alive(pid: number): boolean {
@@ -51,6 +52,35 @@ function command(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * The seed's login, as its curl call is written (host and port aside): the cookie jar it writes, as the
+ * Cookie header the rest of the test sends.
+ */
+function seedCurlLogin(port: number, username: string, password: string): string {
+  const jar = execFileSync(
+    'curl',
+    [
+      '--silent',
+      '--output',
+      '/dev/null',
+      '--data-urlencode',
+      `username=${username}`,
+      '--data-urlencode',
+      `password=${password}`,
+      '--cookie-jar',
+      '-',
+      `http://localhost:${port}/login`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const cookies = jar
+    .split('\n')
+    .filter((line) => line.includes('\t'))
+    .map((line) => line.split('\t').slice(5, 7).join('='));
+  if (!cookies.some((c) => c.startsWith('tickwork_session='))) throw new Error(`no session in the jar:\n${jar}`);
+  return cookies.join('; ');
 }
 
 /** `node scripts/start.mjs` as a user runs it, with no MONGODB_URL: it provides its own store. */
@@ -124,7 +154,7 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     body: JSON.stringify({ username: 'admin', password: 'Very$ecret-start', role: 'admin' }),
   });
   t.equal(added.status, 201, 'the first user is added through the API');
-  const cookie = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
+  const cookie = seedCurlLogin(port, 'admin', 'Very$ecret-start');
   const res = await fetch(api, { headers: { cookie } });
   t.equal(res.status, 200);
   const { jobs } = (await res.json()) as { jobs: Array<{ name: string; minute: string }> };
@@ -188,7 +218,7 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
     again.jobs.some((job) => job.name === 'Kept'),
     'the job stored before the restart is still there, read with the session from before it',
   );
-  const fresh = await loginCookie(`http://127.0.0.1:${port}`, 'admin', 'Very$ecret-start');
+  const fresh = seedCurlLogin(port, 'admin', 'Very$ecret-start');
   t.equal((await fetch(api, { headers: { cookie: fresh } })).status, 200, 'and logging in again works');
 
   // kill -9 of the worker mid-run: npm start restarts it, the API keeps answering, the run ends failed.
@@ -245,6 +275,12 @@ t.test('npm start: API, 3 workers, FerretDB on its own PostgreSQL; SIGINT stops 
   t.notOk(
     second.output.some((l) => /stopping everything/.test(l)),
     'nothing else was stopped',
+  );
+
+  t.same(
+    [...first.output, ...second.output].filter((l) => /DeprecationWarning|deprecated/i.test(l)),
+    [],
+    'no deprecation warning at start or in the run path',
   );
 
   const secondOurs = descendants(second.pid);
