@@ -69,8 +69,9 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
-    // Types are checked, never coerced: a name sent as 123 is a 400, not the string "123".
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Types are checked, never coerced: a name sent as 123 is a 400, not the string "123". The job
+    // contract's defaults are documentation and ours to apply: filled into a PUT, they would overwrite.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: true },
     // Only the proxies in TRUST_PROXY may set request.ip and protocol (X-Forwarded-*): anyone else could
     // dodge the per-address login limit or fake HTTPS.

@@ -1,46 +1,15 @@
-/** The fields that define a job, as ndscheduler's GET /api/v1/jobs shows them (Tickwork adds some). */
-export interface TransferJob {
-  name: string;
-  job_class_string: string;
-  pub_args?: unknown[];
-  month?: string;
-  day?: string;
-  week?: string;
-  day_of_week?: string;
-  hour?: string;
-  minute?: string;
-  second?: string;
-  timezone?: string;
-  timeout?: number | null;
-  max_instances?: number | null;
-  misfire_grace_sec?: number | null;
-  retries?: number;
-  retry_backoff_sec?: number;
-  notify_webhook_url?: string | null;
-  notify_slack_url?: string | null;
-  /** Present in GET answers: '' (or null) when the job is paused. */
-  next_run_time?: string | null;
-  job_id?: string;
-}
+import { JOB_FIELD_NAMES, type JobFieldValues } from '@tickwork/domain/job-contract';
 
-const DEFINING = [
-  'pub_args',
-  'month',
-  'day',
-  'week',
-  'day_of_week',
-  'hour',
-  'minute',
-  'second',
-  'timezone',
-  'timeout',
-  'max_instances',
-  'misfire_grace_sec',
-  'retries',
-  'retry_backoff_sec',
-  'notify_webhook_url',
-  'notify_slack_url',
-] as const;
+/** A job as ndscheduler's or Tickwork's GET /api/v1/jobs shows it: the contract's fields, and what a GET adds. */
+export type TransferJob = Pick<JobFieldValues, 'name' | 'job_class_string'> &
+  Partial<JobFieldValues> & {
+    /** Present in GET answers: '' (or null) when the job is paused. */
+    next_run_time?: string | null;
+    job_id?: string;
+  };
+
+/** The fields that define a job besides its name and class, which match it: all the contract's others. */
+const DEFINING = JOB_FIELD_NAMES.filter((field) => field !== 'name' && field !== 'job_class_string');
 
 export type PlanStep =
   | { action: 'create'; job: TransferJob; paused: boolean }

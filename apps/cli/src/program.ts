@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { JOB_CRON_FIELDS as CRON_FIELDS } from '@tickwork/domain/job-contract';
 import { Command, Option } from 'commander';
 import { ApiClient } from './api-client.js';
+import { addJobOptions, jobFieldsFrom } from './job-options.js';
 import { describeStep, jobBody, planImport, type TransferJob } from './job-transfer.js';
 
 /** Where the command's text goes; tests capture it. */
@@ -9,8 +11,6 @@ export interface Io {
   /** All of standard input (a password), read only when a command asks for it. */
   readStdin(): Promise<string>;
 }
-
-const CRON_FIELDS = ['month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
 
 /** "1h", "30m", "2d" before now, or an ISO time. */
 function since(value: string): string {
@@ -35,41 +35,6 @@ function schedule(job: Record<string, unknown>): string {
   return CRON_FIELDS.filter((f) => job[f] !== undefined)
     .map((f) => `${f}=${job[f]}`)
     .join(' ');
-}
-
-/** The job fields given as options: cron fields, name, class, arguments (JSON), run options. */
-function jobOptions(command: Command): Command {
-  for (const field of CRON_FIELDS) command.option(`--${field.replaceAll('_', '-')} <expr>`, `cron field ${field}`);
-  return command
-    .option('--name <name>', 'job name')
-    .option('--class <job_class_string>', 'job class, e.g. simple_scheduler.jobs.sample_job.AwesomeJob')
-    .option('--args <json>', 'arguments, a JSON array, e.g. \'["arg1", 2]\'')
-    .option('--timezone <zone>', 'IANA time zone')
-    .option('--timeout <seconds>', 'stop a run after this long', Number)
-    .option('--max-instances <n>', 'runs allowed at once', Number)
-    .option('--retries <n>', 'times a failed run is run again', Number);
-}
-
-function bodyFrom(options: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  if (options.name !== undefined) body.name = options.name;
-  if (options.class !== undefined) body.job_class_string = options.class;
-  if (options.args !== undefined) {
-    try {
-      body.pub_args = JSON.parse(String(options.args));
-    } catch {
-      throw new Error(`--args must be a JSON array, got ${options.args}`);
-    }
-  }
-  for (const field of CRON_FIELDS) {
-    const value = options[field.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())];
-    if (value !== undefined) body[field] = value;
-  }
-  if (options.timezone !== undefined) body.timezone = options.timezone;
-  if (options.timeout !== undefined) body.timeout = options.timeout;
-  if (options.maxInstances !== undefined) body.max_instances = options.maxInstances;
-  if (options.retries !== undefined) body.retries = options.retries;
-  return body;
 }
 
 /**
@@ -120,19 +85,19 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .command('get <job_id>')
     .description('one job, as JSON')
     .action(async (id: string) => print(await (await api()).request('GET', `/api/v1/jobs/${id}`)));
-  jobOptions(jobs.command('add').description('add a job'))
+  addJobOptions(jobs.command('add').description('add a job'))
     .addOption(new Option('--file <path>', 'the job as JSON (options override its fields)'))
     .action(async (options) => {
       const fromFile = options.file ? JSON.parse(await readFile(options.file, 'utf8')) : {};
       const { job_id } = await (await api()).request<{ job_id: string }>('POST', '/api/v1/jobs', {
         ...fromFile,
-        ...bodyFrom(options),
+        ...jobFieldsFrom(options),
       });
       io.out(job_id);
     });
-  jobOptions(jobs.command('edit <job_id>').description('change the fields given')).action(
+  addJobOptions(jobs.command('edit <job_id>').description('change the fields given')).action(
     async (id: string, options) => {
-      await (await api()).request('PUT', `/api/v1/jobs/${id}`, bodyFrom(options));
+      await (await api()).request('PUT', `/api/v1/jobs/${id}`, jobFieldsFrom(options));
       io.out(id);
     },
   );

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { JOB_FIELD_NAMES, type JobFieldName, jobFieldKind } from '@tickwork/domain';
 import { REPO_ROOT } from '@tickwork/local-services';
 import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
 import t from 'tap';
@@ -208,6 +209,39 @@ t.test('users and tokens: an expiring token, a password reset, a removal naming 
     stdin: 'dev password\n',
   });
   t.same(await tickwork(['users', 'rm', 'dev', '--revoke-tokens']), ['dev', 'revoked the tokens dev created: dev-ci']);
+});
+
+/** A flag's text for each field of the job contract, and what the API then shows, by the field's kind. */
+function sampleFor(field: JobFieldName): [string, unknown] {
+  if (field === 'name') return ['every field', 'every field'];
+  if (field === 'job_class_string')
+    return ['simple_scheduler.jobs.sample_job.AwesomeJob', 'simple_scheduler.jobs.sample_job.AwesomeJob'];
+  if (field === 'timezone') return ['Europe/Berlin', 'Europe/Berlin'];
+  switch (jobFieldKind(field)) {
+    case 'cron':
+      return field === 'minute' ? ['7', '7'] : ['*', '*'];
+    case 'json-array':
+      return ['["a", 2]', ['a', 2]];
+    case 'integer':
+    case 'optional-integer':
+      return ['3', 3];
+    case 'optional-url':
+      return ['https://example.com/hook', 'https://example.com/hook'];
+    case 'text':
+      return ['a note', 'a note'];
+  }
+}
+
+t.test('jobs add and edit take every field of the job contract, each as a flag of its name', async (t) => {
+  const args = JOB_FIELD_NAMES.flatMap((field) => [`--${field.replaceAll('_', '-')}`, sampleFor(field)[0]]);
+  const [id] = await tickwork(['jobs', 'add', ...args]);
+  const shown = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
+  for (const field of JOB_FIELD_NAMES) t.same(shown[field], sampleFor(field)[1], `${field} was set`);
+
+  const optional = JOB_FIELD_NAMES.filter((field) => jobFieldKind(field).startsWith('optional-'));
+  await tickwork(['jobs', 'edit', id as string, ...optional.flatMap((f) => [`--${f.replaceAll('_', '-')}`, 'none'])]);
+  const cleared = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
+  for (const field of optional) t.equal(cleared[field], null, `${field} cleared with "none"`);
 });
 
 t.test('`npx tickwork --help` works', async (t) => {

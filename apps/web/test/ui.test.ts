@@ -3,6 +3,7 @@
 // go to docs/screenshots (the README shows two of them).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { JOB_FIELD_NAMES } from '@tickwork/domain';
 import { REPO_ROOT } from '@tickwork/local-services';
 import { loginCookie, spawnWorker, startApi, testEnvironment } from '@tickwork/testing';
 import { chromium, type Locator, type Page } from 'playwright-core';
@@ -101,6 +102,16 @@ t.test('create a job through the dialog: class help, arguments checked as typed,
   t.equal(await preview.count(), 5, 'five next runs');
   await dialog.getByLabel('Timeout (s)', { exact: true }).fill('120');
   await dialog.getByLabel('Retries', { exact: true }).fill('0');
+  // Every field of the job contract is offered, under its own name, and checked as it is typed.
+  for (const field of JOB_FIELD_NAMES) {
+    t.equal(await dialog.locator(`[name="${field}"]`).count(), 1, `the form offers ${field}`);
+  }
+  const grace = dialog.getByLabel('Misfire grace (s)', { exact: true });
+  await grace.fill('soon');
+  await dialog.getByText('a whole number').waitFor();
+  t.equal(await grace.getAttribute('aria-invalid'), 'true');
+  t.ok(await dialog.getByRole('button', { name: 'Create job' }).isDisabled(), 'no saving a bad field');
+  await grace.fill('60');
   await shot('job-dialog', dialog);
   await dialog.getByRole('button', { name: 'Create job' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -168,6 +179,7 @@ t.test('edit it: the dialog is filled in, the preview follows the new schedule',
   await dialog.waitFor();
   t.equal(await dialog.getByLabel('Hour', { exact: true }).inputValue(), '3');
   t.equal(await dialog.getByLabel('Timeout (s)', { exact: true }).inputValue(), '120');
+  t.equal(await dialog.getByLabel('Misfire grace (s)', { exact: true }).inputValue(), '60', 'every field was saved');
   await dialog.getByLabel('Name', { exact: true }).fill(EDITED);
   await dialog.getByLabel('Minute', { exact: true }).fill('30');
   await dialog.locator('.preview li').filter({ hasText: '03:30:00 UTC' }).nth(4).waitFor();

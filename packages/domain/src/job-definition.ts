@@ -4,68 +4,50 @@ import { CronTrigger } from './cron/cron-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
+import {
+  JOB_CRON_FIELDS,
+  JOB_FIELD_NAMES,
+  JOB_OPTION_FIELDS,
+  type JobCronField,
+  JobFields,
+  type JobFieldValues,
+  jobFieldDefault,
+  REQUIRED_JOB_FIELDS,
+} from './job-contract.js';
 import type { Role } from './role.js';
 import { refuseUnknownFields } from './unknown-fields.js';
 import { ValidationError } from './validation-error.js';
 
-/** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
-export const JOB_CRON_FIELDS = ['month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
-export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
-
 export type JobSchedule = Record<JobCronField, string> & { timezone: string };
 
-/** How runs of a job are governed; null means the fleet-wide default (or none, for timeout). */
-export interface JobRunOptions {
-  /** Seconds a run may take before it is stopped and recorded as `timeout`. */
-  timeout: number | null;
-  /** Seconds a fire may be picked up late and still run (else JOB_MISFIRE_GRACE_SEC). */
-  misfire_grace_sec: number | null;
-  /** Runs of this job allowed at once across the fleet (else JOB_MAX_INSTANCES). */
-  max_instances: number | null;
-  /** Times a failed run (the job failed, or its worker was lost) is run again; 0 = never, cron's way. */
-  retries: number;
-  /** Seconds before the first re-run; each further one waits twice as long as the one before. */
-  retry_backoff_sec: number;
-}
-
-/** Where a job's failures are announced, besides the fleet-wide NOTIFY_WEBHOOK_URL / NOTIFY_SLACK_URL. */
-export interface JobNotifyOptions {
-  /** Receives a JSON POST for each failed, timed-out or skipped (`scheduled error`) run. */
-  notify_webhook_url: string | null;
-  /** A Slack incoming-webhook URL that gets a message for each of those. */
-  notify_slack_url: string | null;
-}
+/** A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text. */
+export type JobSettings = Omit<JobFieldValues, JobCronField | 'timezone'> & JobSchedule;
 
 /**
  * A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read), and less
  * author_role, which is Tickwork's own and never shown (ndscheduler's answers keep their shape).
  */
-export interface JobDefinition extends JobSchedule, JobRunOptions, JobNotifyOptions {
+export type JobDefinition = JobSettings & {
   job_id: string;
-  name: string;
-  job_class_string: string;
-  pub_args: unknown[];
   paused: boolean;
   /**
    * The role of whoever last created or changed the job: a worker runs it only if that role may use its
    * class (classRoleRefusal). Absent on jobs saved before roles were recorded: those count as an admin's.
    */
   author_role?: Role;
-}
+};
 
 /**
  * A job as the store holds it: its definition, when it was added, and its revision (the time of its last
  * change, in ms), which fires carry so a worker can tell a current definition from a stale one.
  */
-export interface StoredJob extends JobDefinition {
+export type StoredJob = JobDefinition & {
   created_time: number;
   revision: number;
-}
+};
 
 /** A job's definition without its paused flag: what an execution keeps and (less author_role) what the API shows. */
 export type JobSummary = Omit<JobDefinition, 'paused'>;
-
-export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 
 /**
  * The job as a run takes it along — with a fire, in a run-now's queue entry, in the execution's record:
@@ -78,82 +60,23 @@ export function runSnapshot(job: JobSummary): JobSummary {
 
 /** Picks exactly the summary fields, in ndscheduler's order, from anything that has them (never author_role). */
 export function jobSummary(job: JobSummary): JobSummary {
-  const summary: JobSummary = {
-    job_id: job.job_id,
-    name: job.name,
-    job_class_string: job.job_class_string,
-    pub_args: job.pub_args,
-    month: job.month,
-    day: job.day,
-    week: job.week,
-    day_of_week: job.day_of_week,
-    hour: job.hour,
-    minute: job.minute,
-    second: job.second,
-    timezone: job.timezone,
-    timeout: job.timeout ?? null,
-    misfire_grace_sec: job.misfire_grace_sec ?? null,
-    max_instances: job.max_instances ?? null,
-    retries: job.retries ?? 0,
-    retry_backoff_sec: job.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
-    notify_webhook_url: job.notify_webhook_url ?? null,
-    notify_slack_url: job.notify_slack_url ?? null,
-  };
-  return summary;
+  const summary: Record<string, unknown> = { job_id: job.job_id };
+  for (const field of JOB_FIELD_NAMES) summary[field] = job[field] ?? jobFieldDefault(field);
+  return summary as JobSummary;
 }
 
-const CronValue = Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })]);
-
-const jobProperties = {
-  name: Type.String({ minLength: 1, maxLength: 512 }),
-  job_class_string: Type.String({ minLength: 1, maxLength: 512 }),
-  pub_args: Type.Array(Type.Unknown(), { maxItems: 1000 }),
-  month: CronValue,
-  day: CronValue,
-  week: CronValue,
-  day_of_week: CronValue,
-  hour: CronValue,
-  minute: CronValue,
-  second: CronValue,
-  timezone: Type.String({ minLength: 1, maxLength: 64 }),
-  timeout: Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()]),
-  misfire_grace_sec: Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()]),
-  max_instances: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()]),
-  retries: Type.Integer({ minimum: 0, maximum: 100 }),
-  retry_backoff_sec: Type.Integer({ minimum: 0, maximum: 86_400 }),
-  notify_webhook_url: Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()]),
-  notify_slack_url: Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()]),
-};
-
-/** POST /api/v1/jobs. Other fields are refused (refuseUnknownJobFields), but for those a GET echoes. */
-export const NewJobSchema = Type.Object({
-  name: jobProperties.name,
-  job_class_string: jobProperties.job_class_string,
-  pub_args: Type.Optional(jobProperties.pub_args),
-  month: Type.Optional(CronValue),
-  day: Type.Optional(CronValue),
-  week: Type.Optional(CronValue),
-  day_of_week: Type.Optional(CronValue),
-  hour: Type.Optional(CronValue),
-  minute: Type.Optional(CronValue),
-  second: Type.Optional(CronValue),
-  timezone: Type.Optional(jobProperties.timezone),
-  timeout: Type.Optional(jobProperties.timeout),
-  misfire_grace_sec: Type.Optional(jobProperties.misfire_grace_sec),
-  max_instances: Type.Optional(jobProperties.max_instances),
-  retries: Type.Optional(jobProperties.retries),
-  retry_backoff_sec: Type.Optional(jobProperties.retry_backoff_sec),
-  notify_webhook_url: Type.Optional(jobProperties.notify_webhook_url),
-  notify_slack_url: Type.Optional(jobProperties.notify_slack_url),
-});
+/** POST /api/v1/jobs: the contract's fields, name and class required. Others are refused (refuseUnknownJobFields). */
+export const NewJobSchema = Type.Evaluate(
+  Type.Intersect([Type.Pick(JobFields, REQUIRED_JOB_FIELDS), Type.Partial(Type.Omit(JobFields, REQUIRED_JOB_FIELDS))]),
+);
 export type NewJob = Static<typeof NewJobSchema>;
 
 /** PUT /api/v1/jobs/:id: any subset; cron fields given replace the whole schedule, as in ndscheduler. */
-export const JobChangesSchema = Type.Partial(NewJobSchema);
+export const JobChangesSchema = Type.Partial(JobFields);
 export type JobChanges = Static<typeof JobChangesSchema>;
 
-/** What POST and PUT take: NewJobSchema's fields. */
-export const JOB_INPUT_FIELDS: readonly string[] = Object.keys(NewJobSchema.properties);
+/** What POST and PUT take: the contract's fields. */
+export const JOB_INPUT_FIELDS: readonly string[] = JOB_FIELD_NAMES;
 /** What a GET of a job shows that cannot be set: a client echoing a job back sends them; they are ignored. */
 export const ECHOED_JOB_FIELDS = ['job_id', 'next_run_time'] as const;
 
@@ -213,20 +136,34 @@ export function jobArguments(args: unknown[]): unknown[] {
  * field), the options it omits at their defaults, active, under a new id.
  */
 export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDefinition {
+  const options = Object.fromEntries(JOB_OPTION_FIELDS.map((field) => [field, input[field] ?? jobFieldDefault(field)]));
   return {
     job_id: newId(),
+    ...(options as Pick<JobSettings, (typeof JOB_OPTION_FIELDS)[number]>),
     name: input.name,
     job_class_string: input.job_class_string,
     pub_args: jobArguments(input.pub_args ?? []),
     ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
-    timeout: input.timeout ?? null,
-    misfire_grace_sec: input.misfire_grace_sec ?? null,
-    max_instances: input.max_instances ?? null,
-    retries: input.retries ?? 0,
-    retry_backoff_sec: input.retry_backoff_sec ?? DEFAULT_RETRY_BACKOFF_SEC,
-    notify_webhook_url: input.notify_webhook_url ?? null,
-    notify_slack_url: input.notify_slack_url ?? null,
     paused: false,
+  };
+}
+
+/**
+ * A job after PUT: the fields given replace the stored ones (null clears an optional one); cron fields given
+ * replace the whole schedule, as in ndscheduler; the schedule is normalized again (throws a ValidationError).
+ */
+export function mergeJobChanges(before: JobDefinition, changes: JobChanges): JobDefinition {
+  const given = Object.fromEntries(
+    JOB_OPTION_FIELDS.flatMap((field) => (changes[field] === undefined ? [] : [[field, changes[field]]])),
+  );
+  const cronSource = hasCronFields(changes)
+    ? changes
+    : Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, before[field]]));
+  return {
+    ...before,
+    ...given,
+    pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
+    ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
   };
 }
 
@@ -307,22 +244,7 @@ export function scheduleFromPattern(pattern: string, timezone: string): JobSched
 
 /** Plain-text "field: old => new" lines for the audit log's `modified` event. */
 export function describeChanges(before: JobDefinition, after: JobDefinition): string {
-  const keys = [
-    'name',
-    'job_class_string',
-    'pub_args',
-    ...JOB_CRON_FIELDS,
-    'timezone',
-    'timeout',
-    'misfire_grace_sec',
-    'max_instances',
-    'retries',
-    'retry_backoff_sec',
-    'notify_webhook_url',
-    'notify_slack_url',
-  ] as const;
-  return keys
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+  return JOB_FIELD_NAMES.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
     .map((k) => `${k}: ${JSON.stringify(before[k])} => ${JSON.stringify(after[k])}`)
     .join('\n');
 }

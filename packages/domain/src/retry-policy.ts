@@ -1,5 +1,5 @@
 import type { ExecutionState } from './execution-state.js';
-import type { JobRunOptions } from './job-definition.js';
+import type { JobSettings } from './job-definition.js';
 
 /** An attempt that failed and was run again: kept on the execution record, oldest first. */
 export interface EndedAttempt {
@@ -26,7 +26,7 @@ const MAX_DELAY_MS = 24 * 3600 * 1000;
  * it had already been retried before this one. Exponential backoff from retry_backoff_sec, capped at a day.
  */
 export function nextRetry(
-  job: Pick<JobRunOptions, 'retries' | 'retry_backoff_sec'>,
+  job: Pick<JobSettings, 'retries' | 'retry_backoff_sec'>,
   earlierAttempts: number,
 ): RetryPlan | null {
   const number = earlierAttempts + 1;
@@ -45,7 +45,7 @@ export function retryDescription(plan: RetryPlan, retries: number, failure: stri
  * null when the job has no retry left: one answer for the worker and the reaper alike.
  */
 export function retryAt(
-  job: Pick<JobRunOptions, 'retries' | 'retry_backoff_sec'>,
+  job: Pick<JobSettings, 'retries' | 'retry_backoff_sec'>,
   attempt: number,
   now: number,
 ): number | null {

@@ -16,6 +16,28 @@ export function validationMessage(errors: FastifySchemaValidationError[], contex
     const values = params.allowedValues.map(String);
     return `${subject} must be ${values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : values[0]}`;
   }
-  if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `${subject} must be a string or a whole number`;
+  if (first.keyword === 'anyOf' || first.keyword === 'oneOf') {
+    const branches = errors.filter((e) => e.instancePath === first.instancePath && e !== first).map(branchWanted);
+    return `${subject} must be ${[...new Set(branches)].join(' or ') || 'of another type'}`;
+  }
   return `${subject} ${first.message ?? 'is invalid'}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  null: 'null',
+  array: 'an array',
+  object: 'an object',
+  boolean: 'true or false',
+};
+
+/** What one branch of a union wanted, in words: "a whole number", "a number >= 1", "null". */
+function branchWanted(error: FastifySchemaValidationError): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'type') return TYPE_WORDS[String(params.type)] ?? String(params.type);
+  if (typeof params.comparison === 'string') return `a number ${params.comparison} ${params.limit}`;
+  if (error.keyword === 'pattern') return `text matching ${params.pattern}`;
+  return error.message ?? 'another value';
 }

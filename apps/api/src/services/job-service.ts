@@ -1,15 +1,12 @@
 import {
   AuditEvent,
   describeChanges,
-  hasCronFields,
   isId,
-  JOB_CRON_FIELDS,
   type JobChanges,
   type JobDefinition,
-  jobArguments,
+  mergeJobChanges,
   type NewJob,
   newJobDefinition,
-  normalizeSchedule,
   type Role,
   roleAllows,
   runSnapshot,
@@ -91,25 +88,7 @@ export class JobService {
     const before = await this.get(jobId);
     await this.assertMayUse(before.job_class_string, actor);
     if (changes.job_class_string !== undefined) await this.assertMayUse(changes.job_class_string, actor);
-    const cronSource = hasCronFields(changes)
-      ? changes
-      : Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, before[f]]));
-    const after: JobDefinition = {
-      ...before,
-      name: changes.name ?? before.name,
-      job_class_string: changes.job_class_string ?? before.job_class_string,
-      pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
-      ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
-      timeout: changes.timeout === undefined ? before.timeout : changes.timeout,
-      misfire_grace_sec: changes.misfire_grace_sec === undefined ? before.misfire_grace_sec : changes.misfire_grace_sec,
-      max_instances: changes.max_instances === undefined ? before.max_instances : changes.max_instances,
-      retries: changes.retries ?? before.retries,
-      retry_backoff_sec: changes.retry_backoff_sec ?? before.retry_backoff_sec,
-      notify_webhook_url:
-        changes.notify_webhook_url === undefined ? before.notify_webhook_url : changes.notify_webhook_url,
-      notify_slack_url: changes.notify_slack_url === undefined ? before.notify_slack_url : changes.notify_slack_url,
-      author_role: authorRole(actor),
-    };
+    const after: JobDefinition = { ...mergeJobChanges(before, changes), author_role: authorRole(actor) };
     const at = nextRevision(before);
     await this.invalidate(jobId, at);
     if (!(await this.parts.store.jobs.replace(after, at))) throw ApiError.badRequest(`Job not found: ${jobId}`);

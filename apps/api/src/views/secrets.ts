@@ -1,4 +1,7 @@
-import { AuditEvent, type JobNotifyOptions, roleAllows } from '@tickwork/domain';
+import { AuditEvent, type JobSettings, roleAllows } from '@tickwork/domain';
+
+type JobNotifyOptions = Pick<JobSettings, 'notify_webhook_url' | 'notify_slack_url'>;
+
 import type { FastifyRequest } from 'fastify';
 
 /**

@@ -1,4 +1,5 @@
 /** The API's answers, as apps/api serves them (ndscheduler's shapes plus Tickwork's fields). */
+import type { JobCronField, JobFieldValues } from '@tickwork/domain/job-contract';
 
 export interface Session {
   user: string | null;
@@ -7,22 +8,24 @@ export interface Session {
   csrf_token: string | null;
 }
 
-export const CRON_FIELDS = ['second', 'minute', 'hour', 'day', 'month', 'day_of_week', 'week'] as const;
-export type CronField = (typeof CRON_FIELDS)[number];
+/** The cron fields in the order the dialog shows them, smallest unit first. */
+export const CRON_FIELDS = [
+  'second',
+  'minute',
+  'hour',
+  'day',
+  'month',
+  'day_of_week',
+  'week',
+] as const satisfies readonly JobCronField[];
+export type CronField = JobCronField;
 
-export interface Job extends Record<CronField, string> {
-  job_id: string;
-  name: string;
-  job_class_string: string;
-  pub_args: unknown[];
-  timezone: string;
-  timeout: number | null;
-  misfire_grace_sec: number | null;
-  max_instances: number | null;
-  retries: number;
-  retry_backoff_sec: number;
-  next_run_time: string;
-}
+/** A job as the API shows it: the job contract's fields as stored (cron fields as text), its id and next run. */
+export type Job = Omit<JobFieldValues, JobCronField> &
+  Record<JobCronField, string> & {
+    job_id: string;
+    next_run_time: string;
+  };
 
 export interface JobClass {
   job_class_string: string;

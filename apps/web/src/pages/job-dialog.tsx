@@ -1,8 +1,10 @@
+import { jobFieldDefault, jobFieldKind, jobFieldSchema } from '@tickwork/domain/job-contract';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
 import { Modal } from '../components/modal.js';
 import { ApiFailure, api, errorText } from '../lib/api.js';
+import { FORM_OPTION_FIELDS, type FormOptionField, optionLabel, optionProblem, readOption } from '../lib/job-fields.js';
 import { parseArguments } from '../lib/json-args.js';
 import { localTime, utcTime } from '../lib/time.js';
 import { CRON_FIELDS, type CronField, type Job, type JobClass } from '../lib/types.js';
@@ -30,12 +32,6 @@ const NEW_SCHEDULE: Record<CronField, string> = {
 function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-}
-
-/** A whole number from a field, null when blank, or undefined when it is not one. */
-function wholeNumber(text: string): number | null | undefined {
-  if (text.trim() === '') return null;
-  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
 /** A label and its control, tied by id (a label wrapped around a select would take the value into its name). */
@@ -72,10 +68,18 @@ export function JobDialog(props: {
     job ? (Object.fromEntries(CRON_FIELDS.map((f) => [f, job[f]])) as Record<CronField, string>) : NEW_SCHEDULE,
   );
   const [timezone, setTimezone] = useState(job?.timezone ?? props.defaultTimezone);
-  const [timeout, setTimeoutText] = useState(job?.timeout?.toString() ?? '');
-  const [maxInstances, setMaxInstances] = useState(job?.max_instances?.toString() ?? '');
-  const [retries, setRetries] = useState(String(job?.retries ?? 0));
-  const [backoff, setBackoff] = useState(String(job?.retry_backoff_sec ?? 10));
+  // Every other field of the job contract, as typed: checked against the contract's schema as you type.
+  const [options, setOptions] = useState<Record<FormOptionField, string>>(
+    () =>
+      Object.fromEntries(
+        FORM_OPTION_FIELDS.map((field) => [field, String((job ? job[field] : jobFieldDefault(field)) ?? '')]),
+      ) as Record<FormOptionField, string>,
+  );
+  const problems = FORM_OPTION_FIELDS.flatMap((field) => {
+    const problem = optionProblem(field, options[field]);
+    return problem ? [[field, problem] as const] : [];
+  });
+  const problemOf = (field: FormOptionField) => problems.find(([f]) => f === field)?.[1] ?? null;
   const [preview, setPreview] = useState<Preview>({ times: [], error: null });
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -116,24 +120,15 @@ export function JobDialog(props: {
     event.preventDefault();
     setError(null);
     if (argsError) return setError(`Arguments: ${argsError}`);
-    const numbers = {
-      timeout: wholeNumber(timeout),
-      max_instances: wholeNumber(maxInstances),
-      retries: wholeNumber(retries),
-      retry_backoff_sec: wholeNumber(backoff),
-    };
-    const bad = Object.entries(numbers).find(([, v]) => v === undefined);
-    if (bad) return setError(`${bad[0]} must be a whole number (or blank)`);
+    const [bad] = problems;
+    if (bad) return setError(`${optionLabel(bad[0])}: ${bad[1]}`);
     const body = {
       name,
       job_class_string: classString,
       pub_args: 'args' in parsedArgs ? parsedArgs.args : [],
       ...schedule,
       timezone,
-      timeout: numbers.timeout,
-      max_instances: numbers.max_instances,
-      retries: numbers.retries ?? 0,
-      retry_backoff_sec: numbers.retry_backoff_sec ?? 10,
+      ...Object.fromEntries(FORM_OPTION_FIELDS.map((field) => [field, readOption(field, options[field])])),
     };
     setSaving(true);
     try {
@@ -156,10 +151,24 @@ export function JobDialog(props: {
       <form class="job-form" onSubmit={submit}>
         <Alert message={error} />
         <Field id="job-name" label="Name">
-          <input id="job-name" required maxLength={512} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            id="job-name"
+            name="name"
+            title={jobFieldSchema('name').description}
+            required
+            maxLength={512}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </Field>
         <Field id="job-class" label="Job class">
-          <select id="job-class" value={classString} onChange={(e) => setClassString(e.currentTarget.value)} required>
+          <select
+            id="job-class"
+            name="job_class_string"
+            value={classString}
+            onChange={(e) => setClassString(e.currentTarget.value)}
+            required
+          >
             {classes.length === 0 && <option value="">No worker is up: no classes to choose from</option>}
             {classes.map((c) => (
               <option key={c.job_class_string} value={c.job_class_string}>
@@ -193,6 +202,7 @@ export function JobDialog(props: {
         <Field id="job-args" label="Arguments (JSON array)">
           <textarea
             id="job-args"
+            name="pub_args"
             rows={2}
             value={argsText}
             spellcheck={false}
@@ -220,6 +230,7 @@ export function JobDialog(props: {
           <Field id="job-timezone" label="Timezone" wide>
             <input
               id="job-timezone"
+              name="timezone"
               list="time-zones"
               value={timezone}
               onInput={(e) => setTimezone(e.currentTarget.value)}
@@ -247,47 +258,42 @@ export function JobDialog(props: {
           )}
         </section>
         <fieldset class="run-options">
-          <legend>Runs</legend>
-          <Field id="job-timeout" label="Timeout (s)">
-            <input
-              id="job-timeout"
-              inputMode="numeric"
-              placeholder="none"
-              value={timeout}
-              onInput={(e) => setTimeoutText(e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="job-max-instances" label="Max instances">
-            <input
-              id="job-max-instances"
-              inputMode="numeric"
-              placeholder="default"
-              value={maxInstances}
-              onInput={(e) => setMaxInstances(e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="job-retries" label="Retries">
-            <input
-              id="job-retries"
-              inputMode="numeric"
-              value={retries}
-              onInput={(e) => setRetries(e.currentTarget.value)}
-            />
-          </Field>
-          <Field id="job-backoff" label="Retry backoff (s)">
-            <input
-              id="job-backoff"
-              inputMode="numeric"
-              value={backoff}
-              onInput={(e) => setBackoff(e.currentTarget.value)}
-            />
-          </Field>
+          <legend>Runs and notices</legend>
+          {FORM_OPTION_FIELDS.map((field) => {
+            const problem = problemOf(field);
+            const { description } = jobFieldSchema(field);
+            return (
+              <Field
+                key={field}
+                id={`job-${field}`}
+                label={optionLabel(field)}
+                wide={jobFieldKind(field) === 'optional-url'}
+              >
+                <input
+                  id={`job-${field}`}
+                  name={field}
+                  title={description}
+                  placeholder={jobFieldDefault(field) === null ? 'none' : ''}
+                  value={options[field]}
+                  spellcheck={false}
+                  aria-invalid={problem ? 'true' : 'false'}
+                  aria-describedby={problem ? `job-${field}-problem` : undefined}
+                  onInput={(e) => setOptions({ ...options, [field]: e.currentTarget.value })}
+                />
+                {problem && (
+                  <small id={`job-${field}-problem`} class="field-error">
+                    {problem}
+                  </small>
+                )}
+              </Field>
+            );
+          })}
         </fieldset>
         <div class="buttons">
           <button type="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={saving || Boolean(argsError)}>
+          <button type="submit" class="primary" disabled={saving || Boolean(argsError) || problems.length > 0}>
             {job ? 'Save changes' : 'Create job'}
           </button>
         </div>

@@ -1,3 +1,4 @@
+import { JOB_CRON_FIELDS, JOB_FIELD_NAMES, type JobFieldName, jobFieldSchema } from '@tickwork/domain';
 import { type TSchema, Type } from 'typebox';
 
 /** Every error answer: 4xx for the request, 503 while MongoDB is unavailable. */
@@ -20,27 +21,23 @@ export function replies(ok: Record<number, TSchema>): Record<string, TSchema> {
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/**
+ * A job as shown: its id, each field of the job contract as stored (cron fields as text, the notify URLs
+ * hidden from viewers) and next_run_time.
+ */
+function shownJobField(field: JobFieldName): TSchema {
+  const { description } = jobFieldSchema(field);
+  if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return Type.String({ description });
+  if (field === 'notify_webhook_url' || field === 'notify_slack_url') {
+    return Nullable(Type.String({ description: `${description}; viewers see "(hidden from viewers)"` }));
+  }
+  return jobFieldSchema(field);
+}
+
 export const JobView = Type.Object(
   {
     job_id: Type.String(),
-    name: Type.String(),
-    job_class_string: Type.String(),
-    pub_args: Type.Array(Type.Unknown()),
-    month: Type.String(),
-    day: Type.String(),
-    week: Type.String(),
-    day_of_week: Type.String(),
-    hour: Type.String(),
-    minute: Type.String(),
-    second: Type.String(),
-    timezone: Type.String(),
-    timeout: Nullable(Type.Integer()),
-    misfire_grace_sec: Nullable(Type.Integer()),
-    max_instances: Nullable(Type.Integer()),
-    retries: Type.Integer(),
-    retry_backoff_sec: Type.Integer(),
-    notify_webhook_url: Nullable(Type.String({ description: 'a secret: viewers see "(hidden from viewers)"' })),
-    notify_slack_url: Nullable(Type.String({ description: 'a secret: viewers see "(hidden from viewers)"' })),
+    ...Object.fromEntries(JOB_FIELD_NAMES.map((field) => [field, shownJobField(field)])),
     next_run_time: Type.String({ description: "the next fire in the job's time zone; '' when paused" }),
   },
   {

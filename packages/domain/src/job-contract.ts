@@ -1,0 +1,115 @@
+import { type Static, type TSchema, Type } from 'typebox';
+
+/**
+ * The job contract: every field a client sets on a job — its type, range, default and one-line doc — written
+ * once. The types, the defaults, PUT's merge, the audit log's diff, the API's request and reply schemas (so
+ * OpenAPI), the store's model, the CLI's flags and the web form all come from it. Browser-safe (no `node:`):
+ * the web UI bundles it.
+ */
+
+/** The cron fields a job may carry: ndscheduler's five, plus `week` and `second` as extensions. */
+export const JOB_CRON_FIELDS = ['month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
+export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
+
+export const DEFAULT_RETRY_BACKOFF_SEC = 10;
+
+const cron = (description: string) =>
+  Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })], {
+    description: `${description} (APScheduler cron syntax); omitted fields are filled in as APScheduler does`,
+  });
+const url = (description: string) =>
+  Type.Union([Type.String({ pattern: '^https?://\\S+$', maxLength: 2048 }), Type.Null()], {
+    default: null,
+    description,
+  });
+
+export const JobFields = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 512, description: 'What the job is called' }),
+  job_class_string: Type.String({
+    minLength: 1,
+    maxLength: 512,
+    description: 'The job class a worker runs, e.g. simple_scheduler.jobs.sample_job.AwesomeJob',
+  }),
+  pub_args: Type.Array(Type.Unknown(), {
+    maxItems: 1000,
+    default: [],
+    description: 'The arguments the job class is run with: a JSON array',
+  }),
+  month: cron('Months, 1-12 or jan-dec'),
+  day: cron('Days of the month, 1-31 or last'),
+  week: cron('ISO weeks of the year, 1-53'),
+  day_of_week: cron('Days of the week, 0-6 (mon-sun) or mon-sun'),
+  hour: cron('Hours, 0-23'),
+  minute: cron('Minutes, 0-59'),
+  second: cron('Seconds, 0-59'),
+  timezone: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: "The IANA time zone the schedule is read in (default: the server's TIMEZONE)",
+  }),
+  timeout: Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()], {
+    default: null,
+    description: 'Seconds a run may take before it is stopped and recorded as timeout; none if empty',
+  }),
+  misfire_grace_sec: Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()], {
+    default: null,
+    description: 'Seconds a fire may be picked up late and still run (default: JOB_MISFIRE_GRACE_SEC)',
+  }),
+  max_instances: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000 }), Type.Null()], {
+    default: null,
+    description: 'Runs of this job allowed at once across the fleet (default: JOB_MAX_INSTANCES)',
+  }),
+  retries: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 0,
+    description: 'Times a failed run (the job failed, or its worker was lost) is run again; 0 = never',
+  }),
+  retry_backoff_sec: Type.Integer({
+    minimum: 0,
+    maximum: 86_400,
+    default: DEFAULT_RETRY_BACKOFF_SEC,
+    description: 'Seconds before the first re-run; each further one waits twice as long',
+  }),
+  notify_webhook_url: url('Receives a JSON POST for each failed, timed-out or skipped run (a secret)'),
+  notify_slack_url: url('A Slack incoming-webhook URL told of each failed, timed-out or skipped run (a secret)'),
+});
+
+export type JobFieldName = keyof typeof JobFields.properties;
+/** Every field, in the order the API shows them (ndscheduler's first). */
+export const JOB_FIELD_NAMES = Object.keys(JobFields.properties) as JobFieldName[];
+/** The fields a new job must be given (besides one cron field). */
+export const REQUIRED_JOB_FIELDS = ['name', 'job_class_string'] as const;
+/** The fields that are not part of the schedule (the cron fields and timezone). */
+export const JOB_OPTION_FIELDS = JOB_FIELD_NAMES.filter(
+  (field) => field !== 'timezone' && !(JOB_CRON_FIELDS as readonly string[]).includes(field),
+) as Array<Exclude<JobFieldName, JobCronField | 'timezone'>>;
+
+/** A job's fields as a client gives them (cron fields as text or numbers). */
+export type JobFieldValues = Static<typeof JobFields>;
+
+/** The schema of one field. */
+export function jobFieldSchema(field: JobFieldName): TSchema & { description: string; default?: unknown } {
+  return JobFields.properties[field] as unknown as TSchema & { description: string; default?: unknown };
+}
+
+/** The field's default, for a field that has one. */
+export function jobFieldDefault(field: JobFieldName): unknown {
+  const value = jobFieldSchema(field).default;
+  return Array.isArray(value) ? [...value] : value;
+}
+
+/** What a field holds, as a form or a command line must read it. */
+export type JobFieldKind = 'text' | 'cron' | 'json-array' | 'integer' | 'optional-integer' | 'optional-url';
+
+export function jobFieldKind(field: JobFieldName): JobFieldKind {
+  if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return 'cron';
+  const schema = jobFieldSchema(field) as TSchema & { type?: string; anyOf?: Array<{ type?: string }> };
+  if (schema.type === 'array') return 'json-array';
+  if (schema.type === 'integer') return 'integer';
+  if (schema.type === 'string') return 'text';
+  const first = schema.anyOf?.[0]?.type;
+  if (first === 'integer') return 'optional-integer';
+  if (first === 'string') return 'optional-url';
+  throw new Error(`job field ${field}: no kind for its schema`);
+}
