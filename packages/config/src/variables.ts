@@ -285,7 +285,7 @@ export const VARIABLES = [
     readBy: 'worker',
     section: 'scheduling',
     doc: 'fires that came due while an earlier one waited (no worker free or up) collapse into it',
-    details: 'false: each is recorded and, within its grace, run.',
+    details: '`false`: each is recorded and, within its grace, run.',
   },
   {
     env: 'RECONCILE_INTERVAL_SEC',
@@ -453,7 +453,7 @@ export const VARIABLES = [
     readBy: 'API',
     section: 'auth',
     doc: 'how long a session lasts from login',
-    details: 'Seconds; sessions live in Redis, shared by every API process.',
+    details: 'In seconds; sessions live in Redis, shared by every API process.',
   },
   {
     env: 'COOKIE_SECURE',
@@ -519,12 +519,12 @@ export const VARIABLES = [
     readBy: 'API',
     section: 'auth',
     doc: 'failures for one name from all addresses after which its logins are slowed',
-    details: 'Each attempt for it then waits 1 s: slowed, never refused.',
+    details: 'Each attempt for it then waits a second: slowed, never refused.',
   },
   {
     env: 'LOG_LEVEL',
     key: 'logLevel',
-    field: text({ default: 'info', accepts: LOG_LEVELS.join(', '), check: logLevel }),
+    field: text({ default: 'info', accepts: `one of ${LOG_LEVELS.join(', ')}`, check: logLevel }),
     readBy: 'API and worker',
     section: 'logging',
     doc: 'the least level logged',
@@ -552,7 +552,7 @@ export const VARIABLES = [
     field: oneOf({ values: ['postgresql', 'sqlite'], default: 'postgresql' }),
     readBy: 'npm start',
     section: 'local',
-    doc: 'sqlite: FerretDB on SQLite in TICKWORK_DATA_DIR/mongo instead (the old default; far slower, see README)',
+    doc: '`sqlite`: FerretDB on SQLite in TICKWORK_DATA_DIR/mongo instead (the old default; far slower, see README)',
   },
 ] as const satisfies readonly Variable[];
 
