@@ -52,11 +52,11 @@ function describe(variable: Variable): string[] {
 
 export function renderEnvExample(): string {
   const out = [...HEADER];
-  let section: string | undefined;
+  let section: Variable['section'] | undefined;
   for (const variable of rows) {
     if (variable.section !== section) {
       section = variable.section;
-      out.push('', ...comment(`--- ${SECTIONS[section as keyof typeof SECTIONS]}`));
+      out.push('', ...comment(`--- ${SECTIONS[section]}`));
     }
     out.push(...describe(variable));
   }

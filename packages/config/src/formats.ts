@@ -3,7 +3,7 @@ import { ConfigError } from './config-error.js';
 import { type Check, isBooleanText, url } from './fields.js';
 import { parseRedisClusterUrl, parseRedisSentinelUrl } from './redis-url.js';
 
-/** The value forms of single variables that the generic field kinds do not cover; messages as users see them. */
+// The value forms of single variables that the generic field kinds do not cover; messages as users see them.
 
 export const timeZone: Check = (zone) => {
   try {

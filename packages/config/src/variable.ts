@@ -1,4 +1,5 @@
 import type { Field } from './fields.js';
+import type { SECTIONS } from './variables.js';
 
 /** Which processes read a variable: the ones whose environment must hold it. */
 export type Reader = 'API' | 'worker' | 'API and worker' | 'npm start';
@@ -15,8 +16,8 @@ export interface Variable<T = unknown> {
   readonly readBy: Reader;
   /** Never given to a job's process, even when JOB_ENV_PASSTHROUGH names it. */
   readonly secret?: boolean;
-  /** The `.env.example` section it is listed in (a key of SECTIONS). */
-  readonly section: string;
+  /** The `.env.example` section it is listed in. */
+  readonly section: keyof typeof SECTIONS;
   /** One line: the README tables' meaning, and the first line of its comment in `.env.example`. */
   readonly doc: string;
   /** More for `.env.example`'s comment. */

@@ -197,6 +197,7 @@ export const VARIABLES = [
   {
     env: 'JOB_ENV_PASSTHROUGH',
     key: 'jobEnvPassthrough',
+    // Asked lazily: SECRET_VARIABLES is made from this very table.
     field: list({ accepts: 'comma-separated variable names', check: passthroughName(() => SECRET_VARIABLES) }),
     readBy: 'worker',
     section: 'scheduling',

@@ -33,3 +33,8 @@ t.test('docs fit a table cell and a comment; every section is known', async (t) 
     if (row.field.defaultText !== undefined) t.equal(row.example, undefined, `${row.env}: a default, no example`);
   }
 });
+
+t.test("each section's rows are together, so .env.example opens each section once", async (t) => {
+  const order = rows.map((row) => row.section).filter((section, i, all) => section !== all[i - 1]);
+  t.same(order, [...new Set(order)]);
+});
