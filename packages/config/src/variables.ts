@@ -565,4 +565,5 @@ export const SECRET_VARIABLES: readonly string[] = [
   ...VARIABLES.filter((variable) => 'secret' in variable && variable.secret).map((variable) => variable.env),
   'TICKWORK_TOKEN',
   'TICKWORK_PASSWORD',
+  'TICKWORK_FROM_TOKEN',
 ];
