@@ -112,12 +112,14 @@ t.test('create a job through the dialog: class help, arguments checked as typed,
   t.equal(await grace.getAttribute('aria-invalid'), 'true');
   t.ok(await dialog.getByRole('button', { name: 'Create job' }).isDisabled(), 'no saving a bad field');
   await grace.fill('60');
+  await dialog.getByLabel('Description', { exact: true }).fill('Says hello, nightly');
   await shot('job-dialog', dialog);
   await dialog.getByRole('button', { name: 'Create job' }).click();
   await dialog.waitFor({ state: 'detached' });
   const row = jobRow(NAME);
   await row.waitFor();
   t.match(await row.textContent(), /at 03:00/, 'schedule in words');
+  t.match(await row.textContent(), /Says hello, nightly/, 'the description under the name');
   t.match(await row.textContent(), /sec 0 · min 0 · hour 3/, 'raw fields');
   t.equal(await row.locator('b').count(), 0, 'the name is text, not markup');
   t.match(await page.locator('.totals').textContent(), /1 jobs · 1 active · 0 paused/);

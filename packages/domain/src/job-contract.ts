@@ -73,6 +73,7 @@ export const JobFields = Type.Object({
   }),
   notify_webhook_url: url('Receives a JSON POST for each failed, timed-out or skipped run (a secret)'),
   notify_slack_url: url('A Slack incoming-webhook URL told of each failed, timed-out or skipped run (a secret)'),
+  description: Type.String({ maxLength: 2000, default: '', description: 'A free-text note on the job, for people' }),
 });
 
 export type JobFieldName = keyof typeof JobFields.properties;

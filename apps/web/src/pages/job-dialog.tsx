@@ -267,7 +267,7 @@ export function JobDialog(props: {
                 key={field}
                 id={`job-${field}`}
                 label={optionLabel(field)}
-                wide={jobFieldKind(field) === 'optional-url'}
+                wide={jobFieldKind(field) === 'optional-url' || jobFieldKind(field) === 'text'}
               >
                 <input
                   id={`job-${field}`}

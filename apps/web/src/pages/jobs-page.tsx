@@ -62,7 +62,9 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
   const all = jobs.data ?? [];
   const needle = search.trim().toLowerCase();
   const shown = needle
-    ? all.filter((j) => [j.name, j.job_class_string, j.job_id].some((text) => text.toLowerCase().includes(needle)))
+    ? all.filter((j) =>
+        [j.name, j.job_class_string, j.job_id, j.description ?? ''].some((text) => text.toLowerCase().includes(needle)),
+      )
     : all;
   const paused = all.filter((j) => j.next_run_time === '').length;
 
@@ -128,6 +130,7 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
                 <tr key={job.job_id} data-job-id={job.job_id}>
                   <th scope="row" data-label="Name">
                     {job.name}
+                    {job.description && <div class="job-description">{job.description}</div>}
                     <div class="muted mono">{job.job_id}</div>
                   </th>
                   <td data-label="Class">

@@ -85,6 +85,26 @@ t.test('a CORS preflight is answered as a preflight and never resumes', async (t
   t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.next_run_time, '', 'still paused');
 });
 
+t.test('a description: a note for people, empty unless given, changed by PUT and in the audit log', async (t) => {
+  const plain = await createJob();
+  t.equal((await api.request('GET', `/api/v1/jobs/${plain}`)).body.description, '');
+  const id = await createJob({ description: 'Rotates the logs.\nAsk ops before pausing.' });
+  t.equal(
+    (await api.request('GET', `/api/v1/jobs/${id}`)).body.description,
+    'Rotates the logs.\nAsk ops before pausing.',
+  );
+  await api.request('PUT', `/api/v1/jobs/${id}`, { description: 'Rotates the logs.' });
+  t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.description, 'Rotates the logs.');
+  const { logs } = (await api.request('GET', '/api/v1/logs')).body;
+  t.match(
+    logs.find((entry: { job_id: string; event: string }) => entry.job_id === id && entry.event === 'modified'),
+    { description: /^description: "Rotates the logs\.\\nAsk ops before pausing\." => "Rotates the logs\."$/ },
+  );
+  const long = await api.request('PUT', `/api/v1/jobs/${id}`, { description: 'x'.repeat(2001) });
+  t.equal(long.status, 400);
+  t.match(long.body.error, /^description must NOT have more than 2000 characters/);
+});
+
 t.test('bad input is a 400 naming the problem', async (t) => {
   const id = await createJob();
   const cases: Array<[string, string, unknown, RegExp, string?]> = [
