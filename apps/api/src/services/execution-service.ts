@@ -3,7 +3,7 @@ import { ExecutionStateError, type RunLedger } from '@tickwork/ledger';
 import type { RunOutputStream } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
 import { ApiError } from '../errors/api-error.js';
-import { assertId } from './job-service.js';
+import { assertId } from './assert-id.js';
 
 export interface RunOutputPage {
   output: string;

@@ -1,7 +1,6 @@
 import {
   AuditEvent,
   describeChanges,
-  isId,
   type JobChanges,
   type JobDefinition,
   mergeJobChanges,
@@ -19,17 +18,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { jobView } from '../views/job-view.js';
+import { assertId } from './assert-id.js';
 import type { JobCatalog } from './job-catalog.js';
 import type { JobClassRoles } from './job-class-roles.js';
 
 /** Jobs saved while no users exist count as an admin's, as everyone is one then. */
 function authorRole(actor: Actor): Role {
   return actor.role ?? 'admin';
-}
-
-export function assertId(value: string, name: 'job_id' | 'execution_id'): void {
-  if (!isId(value))
-    throw ApiError.badRequest(`Invalid ${name}: ${JSON.stringify(value)} is not 32 lowercase hex digits`);
 }
 
 /** How long a change waits for Redis to hear of it before the request gives up (503). */

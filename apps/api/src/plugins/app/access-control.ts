@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated user or token; null when anonymous (no users exist) or on a public route. */
     principal: Principal | null;
+    /** Who the audit log and the logs name for this request: '' until someone is logged in. */
+    auditUser: string;
   }
 }
 
@@ -42,6 +44,7 @@ export default fp(
   async function accessControl(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
     app.decorateRequest('principal', null);
+    app.decorateRequest('auditUser', '');
 
     app.addHook('onRequest', async (request, reply) => {
       const access: Access = request.is404 ? 'viewer' : accessOf(request.routeOptions.config);
@@ -67,7 +70,7 @@ export default fp(
       }
     });
   },
-  { name: 'access-control', dependencies: ['user-service', 'session', 'job-service'] },
+  { name: 'access-control', dependencies: ['services', 'session'] },
 );
 
 async function authenticate(

@@ -18,5 +18,5 @@ export default fp(
       app.log.info({ job_id: jobId }, 'seeded the demo job "My Awesome Job"');
     });
   },
-  { name: 'demo-job', dependencies: ['job-service'] },
+  { name: 'demo-job', dependencies: ['services'] },
 );

@@ -34,7 +34,7 @@ export default fp(
       });
     });
   },
-  { name: 'host-check', dependencies: ['user-service'] },
+  { name: 'host-check', dependencies: ['services'] },
 );
 
 /** RFC 3986's host (an IP literal in brackets, or a reg-name, which includes IPv4) and an optional port. */
