@@ -22,8 +22,8 @@ export interface PeriodicPassOptions<T> {
   name: string;
   /** A pass starts every this many ms once start() is called (a tick that finds a pass running is skipped). */
   intervalMs: number;
-  /** One pass. */
-  run: () => Promise<T>;
+  /** One pass. `stopping` is aborted by stop(): a long pass that can end early and safely may then do so. */
+  run: (stopping: AbortSignal) => Promise<T>;
   /** A pass the timer started failed (log it): the next one is due as usual. A runNow() caller gets its error. */
   onError: (err: unknown) => void;
   /**
@@ -50,6 +50,7 @@ export class PeriodicPass<T> {
   private origin: number | undefined;
   private lastDue = 0;
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: PeriodicPassOptions<T>) {
     if (!(options.intervalMs > 0)) throw new Error(`${options.name}: intervalMs must be positive`);
@@ -85,18 +86,31 @@ export class PeriodicPass<T> {
     return this.current;
   }
 
-  /** No more passes: the timer ends, and this resolves once the pass under way (if any) has ended. */
-  async stop(): Promise<void> {
+  /**
+   * No more passes: the timer ends, the pass under way (if any) is told so through its signal, and this
+   * resolves once it has ended — or after `waitMs`, for a pass that may be stuck (a command waiting out a
+   * Redis outage) and would otherwise hold up a process's stop.
+   */
+  async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.cancelTick?.();
     this.cancelTick = undefined;
-    await this.current?.catch(() => undefined);
+    const current = this.current?.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (!current || waitMs === Number.POSITIVE_INFINITY) return current;
+    let cancel = () => {};
+    await Promise.race([current, new Promise<void>((resolve) => (cancel = this.clock.after(waitMs, resolve)))]);
+    cancel();
   }
 
   private work(): Promise<T | null> {
     const { lock, run } = this.options;
-    if (lock) return withRedisLock(lock.redis, lock.key, lock.ttlMs, run);
-    return Promise.resolve().then(run);
+    const { signal } = this.stopping;
+    if (lock) return withRedisLock(lock.redis, lock.key, lock.ttlMs, () => run(signal));
+    return Promise.resolve().then(() => run(signal));
   }
 
   private arm(at: number): void {

@@ -133,11 +133,13 @@ t.test('stop() waits for the pass under way, then no pass runs again', async (t)
   const clock = new FakeClock();
   const release = gate();
   let runs = 0;
+  let told: AbortSignal | undefined;
   const pass = new PeriodicPass<void>({
     name: 'reaper',
     intervalMs: 1000,
-    run: async () => {
+    run: async (stopping) => {
       runs++;
+      told = stopping;
       await release.promise;
     },
     onError: (err) => t.fail(String(err)),
@@ -151,6 +153,7 @@ t.test('stop() waits for the pass under way, then no pass runs again', async (t)
   });
   await clock.advance(100);
   t.notOk(stopped, 'stop() has not returned while the pass runs');
+  t.equal(told?.aborted, true, 'the pass was told to stop');
   release.open();
   await stopping;
   t.notOk(pass.running, 'returned once the pass ended');
@@ -158,6 +161,27 @@ t.test('stop() waits for the pass under way, then no pass runs again', async (t)
   await clock.advance(10_000);
   t.equal(runs, 1, 'no pass after stop()');
   await t.rejects(pass.runNow(), /reaper is stopped/, 'runNow() after stop() is refused');
+});
+
+t.test('stop(waitMs) gives up waiting for a pass that does not end', async (t) => {
+  const clock = new FakeClock();
+  const pass = new PeriodicPass<void>({
+    name: 'stuck',
+    intervalMs: 1000,
+    run: () => new Promise<void>(() => {}),
+    onError: (err) => t.fail(String(err)),
+    clock,
+  });
+  pass.runNow();
+  let stopped = false;
+  const stopping = pass.stop(5000).then(() => {
+    stopped = true;
+  });
+  await clock.advance(4999);
+  t.notOk(stopped, 'waits up to waitMs');
+  await clock.advance(1);
+  await stopping;
+  t.ok(stopped, 'then returns, the pass still under way');
 });
 
 t.test('a failing pass is reported and the timer goes on; runNow() gets its error', async (t) => {
