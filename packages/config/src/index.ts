@@ -459,3 +459,4 @@ export {
   type RedisClusterTarget,
   type RedisSentinelTarget,
 } from './redis-url.js';
+export { type SignalTarget, type StopLog, type StopOnSignalsOptions, stopOnSignals } from './stop-on-signals.js';
