@@ -115,10 +115,9 @@ export class PeriodicPass<T> {
 
   private arm(at: number): void {
     this.cancelTick?.();
-    const due = at;
-    this.cancelTick = this.clock.after(Math.max(0, due - this.clock.now()), () => {
+    this.cancelTick = this.clock.after(Math.max(0, at - this.clock.now()), () => {
       this.cancelTick = undefined;
-      this.lastDue = due;
+      this.lastDue = at;
       if (this.stopped) return;
       // A pass under way (a runNow()) counts as this tick's: wait for the next one.
       if (this.current) this.arm(this.nextTick(this.clock.now()));
