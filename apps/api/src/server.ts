@@ -1,4 +1,4 @@
-import { loadServiceConfigOrExit } from '@tickwork/config';
+import { loadServiceConfigOrExit, stopOnSignals } from '@tickwork/config';
 import { buildApp } from './app.js';
 import { StartupRefused } from './errors/startup-refused.js';
 
@@ -14,18 +14,6 @@ try {
   process.exit(2);
 }
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'stopping');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  });
-}
+// No grace of its own: closing waits for requests in flight and a reconcile pass under way, and each of its
+// other passes for 5 s at most.
+stopOnSignals({ close: () => app.close(), log: app.log });

@@ -1,4 +1,4 @@
-import { ConfigError, loadServiceConfigOrExit } from '@tickwork/config';
+import { ConfigError, loadServiceConfigOrExit, stopOnSignals } from '@tickwork/config';
 import { pino } from 'pino';
 import { TickworkWorker } from './tickwork-worker.js';
 
@@ -12,27 +12,10 @@ const worker = await TickworkWorker.start(config, logger).catch((err) => {
   process.exit(2);
 });
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    // The stop takes the grace for runs and as much again for their final writes; past that, something
-    // hangs (a dependency that never answers) and leaving beats hanging on: the reaper closes out the rest.
-    setTimeout(
-      () => {
-        logger.error('stop did not finish in time; exiting');
-        process.exit(1);
-      },
-      (2 * config.workerShutdownGraceSec + 15) * 1000,
-    ).unref();
-    worker.stop().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals({
+  close: () => worker.stop(),
+  log: logger,
+  // The stop takes the grace for runs and as much again for their final writes; past that, something
+  // hangs (a dependency that never answers) and leaving beats hanging on: the reaper closes out the rest.
+  graceMs: (2 * config.workerShutdownGraceSec + 15) * 1000,
+});

@@ -3,7 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
 import { type Fleet, OutageRetry, openFleet } from '@tickwork/ledger';
-import { apschedulerRepeatStrategy, createRedis, QUEUE_NAME, type RedisClient } from '@tickwork/queue';
+import { apschedulerRepeatStrategy, createRedis, PeriodicPass, QUEUE_NAME, type RedisClient } from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -63,14 +63,23 @@ export class TickworkWorker {
   readonly hostname = hostname();
   readonly pid = process.pid;
   private readonly started = new Date();
-  private heartbeat: NodeJS.Timeout | undefined;
-  private publishing = false;
-  private renewing = false;
+  /**
+   * The heartbeat, as two passes every WORKER_HEARTBEAT_SEC: through a MongoDB outage the lease renewal
+   * waits on the store while presence goes on vouching for the runs in Redis, so they are not written off
+   * while their final states wait to be delivered.
+   */
+  private readonly presence: PeriodicPass<void>;
+  private readonly leaseRenewal: PeriodicPass<void>;
 
   private constructor(
     readonly id: string,
     private readonly parts: WorkerParts,
-  ) {}
+  ) {
+    const intervalMs = parts.config.workerHeartbeatSec * 1000;
+    const onError = (err: unknown) => parts.logger.warn({ err }, 'heartbeat failed');
+    this.presence = new PeriodicPass({ name: 'heartbeat', intervalMs, onError, run: () => this.publishPresence() });
+    this.leaseRenewal = new PeriodicPass({ name: 'lease renewal', intervalMs, onError, run: () => this.renewLeases() });
+  }
 
   /** Throws a ConfigError naming JOB_RUN_AS when that user cannot be had. */
   static async start(config: WorkerConfig, logger: Logger): Promise<TickworkWorker> {
@@ -152,11 +161,9 @@ export class TickworkWorker {
       logger,
     });
     await bullWorker.waitUntilReady();
-    await worker.beat();
-    worker.heartbeat = setInterval(() => {
-      worker.beat().catch((err) => logger.warn({ err }, 'heartbeat failed'));
-    }, config.workerHeartbeatSec * 1000);
-    worker.heartbeat.unref();
+    await Promise.all([worker.presence.runNow(), worker.leaseRenewal.runNow()]);
+    worker.presence.start();
+    worker.leaseRenewal.start();
     if (runAs) logger.info({ uid: runAs.uid, gid: runAs.gid }, `jobs run as ${runAs.name} (JOB_RUN_AS)`);
     logger.info(
       { hostname: worker.hostname, pid: worker.pid, worker_id: id, job_classes: registry.metaInfo().length },
@@ -165,38 +172,24 @@ export class TickworkWorker {
     return worker;
   }
 
-  /**
-   * Tells the fleet this worker lives and which runs it holds (Redis), and renews its lease on them (the
-   * store). The two go separately: through a MongoDB outage the worker still vouches for its runs in
-   * Redis, so they are not written off while their final states wait to be delivered.
-   */
-  private async beat(): Promise<void> {
-    await Promise.all([this.publishPresence(), this.renewLeases()]);
-  }
-
+  /** Tells the fleet this worker lives and which runs it holds (Redis). */
   private async publishPresence(): Promise<void> {
-    if (this.publishing) return; // a slow beat must not pile up behind itself
-    this.publishing = true;
     const { config, fleet, running, registry } = this.parts;
-    try {
-      await fleet.workers.publish(
-        {
-          worker_id: this.id,
-          hostname: this.hostname,
-          pid: this.pid,
-          started: this.started.toISOString(),
-          concurrency: config.workerConcurrency,
-          running: running.size,
-          executions: [...new Set([...running.held(), ...(fleet.leases?.list() ?? [])])],
-          job_classes: registry.metaInfo(),
-          last_heartbeat: new Date().toISOString(),
-        },
-        config.workerHeartbeatSec * 3000,
-      );
-      await this.writeHealthFile();
-    } finally {
-      this.publishing = false;
-    }
+    await fleet.workers.publish(
+      {
+        worker_id: this.id,
+        hostname: this.hostname,
+        pid: this.pid,
+        started: this.started.toISOString(),
+        concurrency: config.workerConcurrency,
+        running: running.size,
+        executions: [...new Set([...running.held(), ...(fleet.leases?.list() ?? [])])],
+        job_classes: registry.metaInfo(),
+        last_heartbeat: new Date().toISOString(),
+      },
+      config.workerHeartbeatSec * 3000,
+    );
+    await this.writeHealthFile();
   }
 
   /** Written whole, then renamed into place, so a probe never reads half a file. */
@@ -208,17 +201,12 @@ export class TickworkWorker {
     await rename(`${file}.tmp`, file);
   }
 
+  /** Renews this worker's lease on the runs it holds (the store) and their instance slots (Redis). */
   private async renewLeases(): Promise<void> {
-    if (this.renewing) return;
-    this.renewing = true;
     const { config, fleet, running } = this.parts;
-    try {
-      await fleet.leases?.renew(fleet.store.ledger);
-      const leaseMs = config.executionLeaseSec * 1000;
-      await Promise.all(running.list().map((run) => fleet.limiter.renew(run.jobId, run.executionId, leaseMs)));
-    } finally {
-      this.renewing = false;
-    }
+    await fleet.leases?.renew(fleet.store.ledger);
+    const leaseMs = config.executionLeaseSec * 1000;
+    await Promise.all(running.list().map((run) => fleet.limiter.renew(run.jobId, run.executionId, leaseMs)));
   }
 
   /**
@@ -236,7 +224,9 @@ export class TickworkWorker {
     await closing;
     clearTimeout(grace);
     giveUp.abort();
-    clearInterval(this.heartbeat);
+    // A beat under way ends first (it would write the health file again after it is removed below), unless
+    // it waits on a store or Redis that does not answer: then the stop goes on after 5 s.
+    await Promise.all([this.presence.stop(5000), this.leaseRenewal.stop(5000)]);
     await sandbox.close();
     // Every end written: no lease is needed. Any end given up leaves its lease for the reaper.
     if (fleet.leases?.size === 0) await fleet.leases.drop(fleet.store.ledger).catch(() => undefined);

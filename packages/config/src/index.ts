@@ -14,5 +14,6 @@ export {
   type RedisClusterTarget,
   type RedisSentinelTarget,
 } from './redis-url.js';
+export { type SignalTarget, type StopLog, type StopOnSignalsOptions, stopOnSignals } from './stop-on-signals.js';
 export type { Reader, Variable } from './variable.js';
 export { SECRET_VARIABLES, SECTIONS, VARIABLES } from './variables.js';

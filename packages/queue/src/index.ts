@@ -4,6 +4,7 @@ export * from './deadline.js';
 export * from './failure-notifier.js';
 export * from './instance-limiter.js';
 export * from './job-change-feed.js';
+export * from './periodic-pass.js';
 export * from './queue-names.js';
 export * from './redis-connection.js';
 export * from './redis-lock.js';

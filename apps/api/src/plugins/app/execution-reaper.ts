@@ -1,5 +1,6 @@
 import type { Config } from '@tickwork/config';
 import { RunReaper } from '@tickwork/ledger';
+import { PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -33,29 +34,24 @@ export default fp(
       leaseMs: opts.config.executionLeaseSec * 1000,
       log: app.log,
     });
-    const reap = async (): Promise<number> => {
-      const closed = await reaper.closeOutLost();
-      await reaper.retryFailedEntries();
-      return closed;
-    };
     // One pass at a time: on a slow store a pass can outlast the interval, and passes piling up behind each
     // other only add load.
-    let pass: Promise<number> | undefined;
-    app.decorate('reapExpiredRuns', () => {
-      pass ??= reap().finally(() => {
-        pass = undefined;
-      });
-      return pass;
+    const reaping = new PeriodicPass({
+      name: 'execution reaper',
+      intervalMs: opts.config.reaperIntervalSec * 1000,
+      run: async (): Promise<number> => {
+        const closed = await reaper.closeOutLost();
+        await reaper.retryFailedEntries();
+        return closed;
+      },
+      onError: (err) => app.log.warn({ err }, 'reaping lost runs failed'),
     });
+    // No lock: a pass never resolves null.
+    app.decorate('reapExpiredRuns', async () => (await reaping.runNow()) ?? 0);
     app.decorate('requeueWaitingRuns', () => reaper.requeueWaiting(WAITING_LOOKBACK_DAYS));
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        app.reapExpiredRuns().catch((err) => app.log.warn({ err }, 'reaping lost runs failed'));
-      }, opts.config.reaperIntervalSec * 1000);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.addHook('onReady', async () => reaping.start());
+    // A pass stuck on a Redis or store that does not answer leaves the API's stop after 5 s.
+    app.addHook('onClose', () => reaping.stop(5000));
   },
   { name: 'execution-reaper', dependencies: ['fleet'] },
 );

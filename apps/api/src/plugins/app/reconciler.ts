@@ -1,6 +1,6 @@
 import type { Config } from '@tickwork/config';
 import type { StoredJob } from '@tickwork/domain';
-import type { JobChangeFeed } from '@tickwork/queue';
+import { type JobChangeFeed, PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -29,21 +29,35 @@ const PASS_SHARE = 10;
 
 export default fp(
   async function reconciler(app: FastifyInstance, opts: { config: Config }) {
-    let running: Promise<void> | undefined;
-    const pass = async () => {
-      const active = withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges);
-      const report = await app.schedulerMirror.reconcile(active);
-      if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
-    };
-    app.decorate('reconcileSchedulers', () => {
-      running ??= pass().finally(() => {
-        running = undefined;
-      });
-      return running;
+    const reconciling = new PeriodicPass<void>({
+      name: 'scheduler reconcile',
+      // Every RECONCILE_INTERVAL_SEC, or ten times as long as the last pass took, whichever is longer: a
+      // fleet big enough that a pass reads for a long time does not spend its store on reconciling.
+      intervalMs: opts.config.reconcileIntervalSec * 1000,
+      restFactor: PASS_SHARE,
+      // The Redis lock is the mirror's own (SchedulerMirror.reconcile): a pass another API holds it for is skipped.
+      run: async () => {
+        const active = withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges);
+        const report = await app.schedulerMirror.reconcile(active);
+        if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
+      },
+      onError: (err) => app.log.warn({ err }, 'reconcile failed'),
     });
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    let lossCheck: NodeJS.Timeout | undefined;
+    app.decorate('reconcileSchedulers', async () => {
+      await reconciling.runNow();
+    });
+    const lossCheck = new PeriodicPass<void>({
+      name: 'Redis loss check',
+      intervalMs: REDIS_LOSS_CHECK_MS,
+      run: async () => {
+        // A pass under way (the first one of a big fleet) has not left its mark yet: nothing was lost.
+        if (reconciling.running || (await app.schedulerMirror.isIntact())) return;
+        app.log.warn('Redis lost the job schedulers; rebuilding them and the run queue from MongoDB');
+        await app.reconcileSchedulers();
+        await app.requeueWaitingRuns();
+      },
+      onError: (err) => app.log.warn({ err }, 'reconcile after Redis loss failed'),
+    });
     app.addHook('onReady', async () => {
       let waited: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
@@ -57,37 +71,14 @@ export default fp(
         app.log.info('the first scheduler reconcile goes on in the background');
         app.reconcileSchedulers().catch((err) => app.log.warn({ err }, 'first reconcile failed'));
       }
-      // Every RECONCILE_INTERVAL_SEC, or ten times as long as the last pass took, whichever is longer: a
-      // fleet big enough that a pass reads for a long time does not spend its store on reconciling.
-      const intervalMs = opts.config.reconcileIntervalSec * 1000;
-      const scheduleNext = (delayMs: number) => {
-        timer = setTimeout(async () => {
-          const started = Date.now();
-          await app.reconcileSchedulers().catch((err) => app.log.warn({ err }, 'reconcile failed'));
-          if (!closed) scheduleNext(Math.max(intervalMs, PASS_SHARE * (Date.now() - started)));
-        }, delayMs);
-        timer.unref();
-      };
-      scheduleNext(intervalMs);
-      lossCheck = setInterval(() => {
-        // A pass under way (the first one of a big fleet) has not left its mark yet: nothing was lost.
-        if (running) return;
-        app.schedulerMirror
-          .isIntact()
-          .then((intact) => {
-            if (intact) return;
-            app.log.warn('Redis lost the job schedulers; rebuilding them and the run queue from MongoDB');
-            return app.reconcileSchedulers().then(() => app.requeueWaitingRuns());
-          })
-          .catch((err) => app.log.warn({ err }, 'reconcile after Redis loss failed'));
-      }, REDIS_LOSS_CHECK_MS);
-      lossCheck.unref();
+      reconciling.start();
+      lossCheck.start();
     });
     app.addHook('onClose', async () => {
-      closed = true;
-      clearTimeout(timer);
-      clearInterval(lossCheck);
-      await running?.catch(() => undefined);
+      // The loss check first: a check under way may be waiting for a reconcile pass. One waiting on a Redis
+      // that does not answer leaves the API's stop after 5 s; a reconcile pass is waited for.
+      await lossCheck.stop(5000);
+      await reconciling.stop();
     });
   },
   { name: 'reconciler', dependencies: ['fleet', 'execution-reaper'] },

@@ -1,6 +1,6 @@
 import type { Config } from '@tickwork/config';
 import { dayOf } from '@tickwork/domain';
-import { withRedisLock } from '@tickwork/queue';
+import { PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -42,21 +42,30 @@ export default fp(
   async function retention(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
 
-    const purge = async (collection: ByDay, today: number): Promise<number> => {
+    // A stop (the API closing) ends a pass between two days: each day's progress is kept, the next pass (of
+    // any API process) goes on from there.
+    const purge = async (collection: ByDay, today: number, stopping: AbortSignal): Promise<number> => {
       const key = `retention:${collection.name}`;
       const end = today - collection.keepDays;
       let day = (await app.store.meta.get<number>(key)) ?? (await collection.oldestDay()) ?? end;
       let deleted = 0;
       const until = Date.now() + PASS_BUDGET_MS;
-      for (const last = Math.min(end, day + DAYS_PER_PASS); day < last && Date.now() < until; day++) {
+      for (
+        const last = Math.min(end, day + DAYS_PER_PASS);
+        day < last && Date.now() < until && !stopping.aborted;
+        day++
+      ) {
         deleted += await collection.deleteDay(day);
         await app.store.meta.set(key, day + 1);
       }
       return deleted;
     };
 
-    app.decorate('enforceRetention', () =>
-      withRedisLock(app.redis, `${config.queuePrefix}:retention-lock`, 10 * 60_000, async () => {
+    const pass = new PeriodicPass<RetentionReport>({
+      name: 'retention',
+      intervalMs: config.retentionIntervalSec * 1000,
+      lock: { redis: app.redis, key: `${config.queuePrefix}:retention-lock`, ttlMs: 10 * 60_000 },
+      run: async (stopping) => {
         const today = dayOf(Date.now());
         const { ledger, auditLogs } = app.store;
         const report = {
@@ -68,6 +77,7 @@ export default fp(
               deleteDay: (day) => ledger.deleteDay(day),
             },
             today,
+            stopping,
           ),
           audit_logs: await purge(
             {
@@ -77,21 +87,19 @@ export default fp(
               deleteDay: (day) => auditLogs.deleteDay(day),
             },
             today,
+            stopping,
           ),
         };
         if (report.executions || report.audit_logs) app.log.info(report, 'retention: old records deleted');
         return report;
-      }),
-    );
-
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        app.enforceRetention().catch((err) => app.log.warn({ err }, 'retention pass failed'));
-      }, config.retentionIntervalSec * 1000);
-      timer.unref();
+      },
+      onError: (err) => app.log.warn({ err }, 'retention pass failed'),
     });
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.decorate('enforceRetention', () => pass.runNow());
+    app.addHook('onReady', async () => pass.start());
+    // A pass ends at the next day (above); one stuck on a Redis or store that does not answer leaves the
+    // API's stop after 5 s.
+    app.addHook('onClose', () => pass.stop(5000));
   },
   { name: 'retention', dependencies: ['fleet'] },
 );
