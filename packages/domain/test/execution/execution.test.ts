@@ -26,6 +26,7 @@ const job: JobSummary = {
   retry_backoff_sec: 10,
   notify_webhook_url: null,
   notify_slack_url: null,
+  description: '',
 };
 const hostA = { holder: 'wA', hostname: 'a', pid: 1, task_id: 'tA' };
 const hostB = { holder: 'wB', hostname: 'b', pid: 2, task_id: 'tB' };
