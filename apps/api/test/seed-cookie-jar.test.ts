@@ -8,7 +8,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

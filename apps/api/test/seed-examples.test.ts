@@ -2,7 +2,8 @@
 // sent as written against a real API + worker + Redis + MongoDB-wire server, with the documented answer.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

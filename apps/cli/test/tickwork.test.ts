@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { JOB_FIELD_NAMES, type JobFieldName, jobFieldKind } from '@tickwork/domain';
 import { REPO_ROOT } from '@tickwork/local-services';
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 import { buildProgram } from '../src/program.js';
 

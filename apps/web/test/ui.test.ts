@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOB_FIELD_NAMES } from '@tickwork/domain';
 import { REPO_ROOT } from '@tickwork/local-services';
-import { loginCookie, spawnWorker, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, spawnWorker, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import { chromium, type Locator, type Page } from 'playwright-core';
 import t from 'tap';
 

@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createRedis, NOTIFICATION_QUEUE_NAME } from '@tickwork/queue';
-import { runToEnd, startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { runToEnd, startApi, startWorker } from '@tickwork/testkit';
 import { Queue } from 'bullmq';
 import t from 'tap';
 

@@ -1,7 +1,8 @@
 // A job that throws, rejects, hangs, calls process.exit, leaks an unhandled rejection or allocates until it
 // dies takes down neither its worker nor other runs: each runs in a child process of the worker.
 import { fileURLToPath } from 'node:url';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const fixture = fileURLToPath(new URL('./fixtures/misbehaving-jobs.mjs', import.meta.url));

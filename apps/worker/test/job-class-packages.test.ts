@@ -1,6 +1,7 @@
 // JOB_CLASS_PACKAGES end to end: a user's package, given by path, is offered by the worker and runs.
 import { fileURLToPath } from 'node:url';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const myJobs = fileURLToPath(new URL('./fixtures/my-jobs.mjs', import.meta.url));

@@ -1,6 +1,7 @@
 // What a job can see of the worker: a ShellJob printing its environment must not show the worker's
 // connection strings or the API's secrets, only the allow-list and what JOB_ENV_PASSTHROUGH names.
-import { runShellJob, spawnWorker, startApi, testEnvironment } from '@tickwork/testing';
+import { spawnWorker, testEnvironment } from '@tickwork/testing';
+import { runShellJob, startApi } from '@tickwork/testkit';
 import t from 'tap';
 import { jobEnvironment } from '../src/sandbox/job-environment.js';
 

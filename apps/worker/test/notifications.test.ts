@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 interface Received {

@@ -2,7 +2,8 @@
 // a three-primary Redis Cluster; the worker registry and the metrics find their keys on it.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@tickwork/config';
-import { spawnWorker, startApi, startPrivateRedisCluster, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, startPrivateRedisCluster, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const cluster = await startPrivateRedisCluster(t);

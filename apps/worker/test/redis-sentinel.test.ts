@@ -1,13 +1,7 @@
 // REDIS_URL in its Sentinel form: the API and a worker find the Redis primary through a sentinel and a job
 // runs end to end.
-import {
-  spawnWorker,
-  startApi,
-  startPrivateRedis,
-  startPrivateSentinel,
-  testEnvironment,
-  waitFor,
-} from '@tickwork/testing';
+import { spawnWorker, startPrivateRedis, startPrivateSentinel, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const redis = await startPrivateRedis(t);

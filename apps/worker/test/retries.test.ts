@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const fixtures = ['flaky-jobs.mjs', 'misbehaving-jobs.mjs'].map((f) =>

@@ -2,7 +2,8 @@
 // worker's files nor its /proc/<pid>/environ. Switching users needs root: this test does (CI runs as
 // root, like the multi-host fault test), and fails saying so anywhere else rather than being skipped.
 import { execFileSync } from 'node:child_process';
-import { runShellJob, runWorkerToExit, spawnWorker, startApi, testEnvironment } from '@tickwork/testing';
+import { runWorkerToExit, spawnWorker, testEnvironment } from '@tickwork/testing';
+import { runShellJob, startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 if (process.getuid?.() !== 0) {

@@ -1,6 +1,7 @@
 // Stop, timeout and misfire grace, against a real worker process and the real API.
 import { schedulerIdFor } from '@tickwork/queue';
-import { processesMatching, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { processesMatching, spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

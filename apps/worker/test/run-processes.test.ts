@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type ApiClient, processesMatching, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { processesMatching, spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { type ApiClient, startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 async function execution(api: ApiClient, id: string) {

@@ -1,6 +1,7 @@
 // Scheduled fires end to end: the API in this process, two real worker processes, real Redis and
 // MongoDB-wire. Each fire must give exactly one execution record, run once, on whichever worker.
-import { type ApiAnswer, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { type ApiAnswer, startApi } from '@tickwork/testkit';
 import t, { type Test } from 'tap';
 
 const environment = testEnvironment(t);

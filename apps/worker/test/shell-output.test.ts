@@ -1,7 +1,8 @@
 // A ShellJob's output is kept line by line as the program wrote its lines, however the pipe cut them into
 // chunks: a line written in pieces, or longer than a pipe chunk (64 KiB), is one line; a last line without a
 // newline is kept too. Through the API, from a real worker.
-import { runShellJob, startApi, startWorker, testEnvironment } from '@tickwork/testing';
+import { testEnvironment } from '@tickwork/testing';
+import { runShellJob, startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

@@ -1,5 +1,6 @@
+import { SECTIONS } from './sections.js';
 import type { Reader, Variable } from './variable.js';
-import { SECTIONS, VARIABLES } from './variables.js';
+import { VARIABLES } from './variables.js';
 
 /** `.env.example` and the README's environment tables, written from VARIABLES (`npm run config:docs`). */
 

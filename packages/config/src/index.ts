@@ -14,6 +14,7 @@ export {
   type RedisClusterTarget,
   type RedisSentinelTarget,
 } from './redis-url.js';
+export { SECTIONS } from './sections.js';
 export { type SignalTarget, type StopLog, type StopOnSignalsOptions, stopOnSignals } from './stop-on-signals.js';
 export type { Reader, Variable } from './variable.js';
-export { SECRET_VARIABLES, SECTIONS, VARIABLES } from './variables.js';
+export { SECRET_VARIABLES, VARIABLES } from './variables.js';

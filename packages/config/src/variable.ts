@@ -1,5 +1,5 @@
 import type { Field } from './fields.js';
-import type { SECTIONS } from './variables.js';
+import type { SECTIONS } from './sections.js';
 
 /** Which processes read a variable: the ones whose environment must hold it. */
 export type Reader = 'API' | 'worker' | 'API and worker' | 'npm start';

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
-/** ndscheduler's ids: a uuid4 as 32 lowercase hex digits. */
+/** ndscheduler's ids: a uuid4 as 32 lowercase hex digits (Web Crypto: Node and the browser alike). */
 export function newId(): string {
-  return randomUUID().replaceAll('-', '');
+  return globalThis.crypto.randomUUID().replaceAll('-', '');
 }
 
 export function isId(value: unknown): value is string {

@@ -16,6 +16,7 @@ import {
 } from './job-contract.js';
 import type { Role } from './role.js';
 import { refuseUnknownFields } from './unknown-fields.js';
+import { utf8ByteLength } from './utf8.js';
 import { ValidationError } from './validation-error.js';
 
 export type JobSchedule = Record<JobCronField, string> & { timezone: string };
@@ -124,7 +125,7 @@ export function jobArguments(args: unknown[]): unknown[] {
     }
   };
   visit(args, 0, 'pub_args');
-  const bytes = Buffer.byteLength(JSON.stringify(args), 'utf8');
+  const bytes = utf8ByteLength(JSON.stringify(args));
   if (bytes > MAX_ARGUMENTS_BYTES) {
     throw new ValidationError('pub_args', `pub_args: ${bytes} bytes as JSON, at most ${MAX_ARGUMENTS_BYTES} allowed`);
   }

@@ -1,3 +1,5 @@
+import { utf8ByteLength, utf8Decode, utf8Encode } from './utf8.js';
+
 /** How much of a run's output is kept with its execution: the rest is cut, with OUTPUT_CUT_NOTE at the end. */
 export const MAX_OUTPUT_BYTES = 256 * 1024;
 export const OUTPUT_CUT_NOTE = '\n[output cut at 256 KB]\n';
@@ -13,9 +15,9 @@ export function outputLine(level: OutputLevel, message: string): string {
 
 /** Output from a byte offset (offsets count UTF-8 bytes, as Redis does), and the offset to ask for next. */
 export function outputFrom(text: string, offset: number): { output: string; next_offset: number } {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = utf8Encode(text);
   const from = Math.min(offset, bytes.length);
-  return { output: bytes.subarray(from).toString('utf8'), next_offset: bytes.length };
+  return { output: utf8Decode(bytes.subarray(from)), next_offset: bytes.length };
 }
 
 /**
@@ -38,19 +40,16 @@ export class CappedOutput {
 
   add(line: string): string {
     if (this.cut) return '';
-    const size = Buffer.byteLength(line, 'utf8');
+    const size = utf8ByteLength(line);
     let kept = line;
     if (this.bytes + size > this.maxBytes) {
       const room = this.maxBytes - this.bytes;
       // Cut on a character boundary: a partial UTF-8 sequence decodes to U+FFFD, which is dropped.
-      kept = `${Buffer.from(line, 'utf8')
-        .subarray(0, room)
-        .toString('utf8')
-        .replace(/\uFFFD+$/, '')}${this.note}`;
+      kept = `${utf8Decode(utf8Encode(line).subarray(0, room)).replace(/\uFFFD+$/, '')}${this.note}`;
       this.cut = true;
     }
     this.parts.push(kept);
-    this.bytes += Buffer.byteLength(kept, 'utf8');
+    this.bytes += utf8ByteLength(kept);
     return kept;
   }
 
@@ -61,7 +60,7 @@ export class CappedOutput {
 
 /** `text` kept whole when it fits in MAX_OUTPUT_BYTES, else cut there with RESULT_CUT_NOTE (a run's result). */
 export function cappedResult(text: string): string {
-  return Buffer.byteLength(text, 'utf8') <= MAX_OUTPUT_BYTES
+  return utf8ByteLength(text) <= MAX_OUTPUT_BYTES
     ? text
     : new CappedOutput(MAX_OUTPUT_BYTES, RESULT_CUT_NOTE).add(text);
 }

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@tickwork/local-services';
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, { SESSION_SECRET: 'a-session-secret-of-at-least-32-characters' });

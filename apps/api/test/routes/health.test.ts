@@ -1,5 +1,6 @@
 // /healthz and /readyz for orchestrators: open without login, /readyz 503 naming what is down, promptly.
-import { PrivateMongo, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { PrivateMongo, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const mongo = await PrivateMongo.start(t);

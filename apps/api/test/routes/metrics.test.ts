@@ -1,6 +1,7 @@
 // GET /metrics: one scrape of the API sees the fleet — runs ended by state and class, lateness and duration
 // from the worker processes (through Redis), queue depth, live workers — and the API's own request times.
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

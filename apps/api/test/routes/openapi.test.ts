@@ -1,6 +1,7 @@
 // The OpenAPI document covers every API route with request and reply schemas and examples; Swagger UI is
 // served from the package's own files.
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

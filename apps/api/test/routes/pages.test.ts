@@ -1,5 +1,6 @@
 // The web UI as the API serves it from apps/web/dist (built by `npm test` before the suite runs).
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

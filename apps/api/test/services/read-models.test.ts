@@ -3,7 +3,8 @@
 // store, and after Redis lost its data they answer correctly still (from the store, then from memory again).
 
 import { createRedis } from '@tickwork/queue';
-import { startApi, startPrivateRedis, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startPrivateRedis, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 

@@ -1,7 +1,8 @@
 // A MongoDB outage under a running worker: the run that ends during it has its state kept and delivered
 // after, not written off by the reaper; fires due during it each get exactly one record once MongoDB is
 // back. The worker and the API share a MongoDB-wire server of this test's own, which it stops and restarts.
-import { PrivateMongo, spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { PrivateMongo, spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const STEP_MS = 2000;

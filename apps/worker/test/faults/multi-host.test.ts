@@ -5,15 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  NetworkHost,
-  PrivateMongo,
-  spawnWorker,
-  startApi,
-  startPrivateRedis,
-  testEnvironment,
-  waitFor,
-} from '@tickwork/testing';
+import { NetworkHost, PrivateMongo, spawnWorker, startPrivateRedis, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const mongo = await PrivateMongo.start(t, { listenHost: '0.0.0.0' });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /**
  * The execution id of a job's fire at `fireMs`: the same on every worker, so the fire's record has one
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  * unique index at its first write. 32 lowercase hex digits, like every ndscheduler id.
  */
 export function fireExecutionId(jobId: string, fireMs: number): string {
-  return createHash('sha256').update(`${jobId}@${fireMs}`).digest('hex').slice(0, 32);
+  return sha256Hex(`${jobId}@${fireMs}`).slice(0, 32);
 }

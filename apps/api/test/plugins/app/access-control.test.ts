@@ -1,6 +1,7 @@
 // Every route Fastify has registered is closed without a session or token once a user exists: a route added
 // later without an access level is admin-only, and this walk finds one that is open.
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

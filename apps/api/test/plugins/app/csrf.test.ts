@@ -1,6 +1,7 @@
 // The CSRF rule for writes authenticated by the session cookie, against the real API, Redis sessions and the
 // MongoDB-wire server: what it refuses, what it lets through, and that odd bytes are a 403, never a 500.
-import { loginCookie, rawHttp, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, rawHttp, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

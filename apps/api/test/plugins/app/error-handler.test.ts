@@ -1,7 +1,8 @@
 // A MongoDB outage: the API answers 503 {"error"} promptly instead of hanging, and recovers on its own
 // when the server is back. The API here runs on a MongoDB-wire server of its own that the test stops and restarts.
 
-import { PrivateMongo, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { PrivateMongo, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const mongo = await PrivateMongo.start(t);

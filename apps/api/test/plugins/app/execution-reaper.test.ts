@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { ExecutionEvent, ExecutionState, jobSummary, newId, recordedEntry, stepEntry } from '@tickwork/domain';
 import { createRedis, enqueueRecordedRun, QUEUE_NAME, recordedRunIdFor } from '@tickwork/queue';
 import { leaseDocument } from '@tickwork/store';
-import { spawnWorker, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { spawnWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import { Worker } from 'bullmq';
 import t from 'tap';
 

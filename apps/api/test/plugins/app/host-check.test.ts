@@ -2,7 +2,8 @@
 // requests carry that domain in Host, so an API without users answers only loopback Hosts with its own
 // port, and those in ALLOWED_HOSTS. Node's fetch sets Host itself: these requests go through node:http.
 import { request } from 'node:http';
-import { type ApiClient, type RawAnswer, rawHttp, startApi, testEnvironment } from '@tickwork/testing';
+import { type RawAnswer, rawHttp, testEnvironment } from '@tickwork/testing';
+import { type ApiClient, startApi } from '@tickwork/testkit';
 import t, { type Test } from 'tap';
 
 interface Answer {

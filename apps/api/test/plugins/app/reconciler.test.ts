@@ -1,7 +1,8 @@
 // The scheduler mirror heals from MongoDB: a flushed Redis, a missing scheduler, a stale pattern or an
 // orphan scheduler are all put right by a reconcile pass, without restarting anything.
 import { SCHEDULED_RUN, schedulerIdFor } from '@tickwork/queue';
-import { startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

@@ -1,7 +1,8 @@
 // Retention: executions that came due on days past EXECUTION_RETENTION_DAYS and audit entries past
 // AUDIT_RETENTION_DAYS are deleted, a whole day at a time; newer ones are kept.
 import { bucketOf, dayOf, ExecutionState, jobSummary, newId, recordedEntry } from '@tickwork/domain';
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, { EXECUTION_RETENTION_DAYS: '30', AUDIT_RETENTION_DAYS: '365' });

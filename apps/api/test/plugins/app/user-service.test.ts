@@ -1,5 +1,6 @@
 // Start-up as a real API process: the ADMIN_USERNAME bootstrap, and where it may listen with or without users.
-import { loginCookie, runApiToExit, spawnApi, startApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { loginCookie, runApiToExit, spawnApi, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';

@@ -1,6 +1,7 @@
 // Sessions live in Redis: log in on one API process, use another, and keep the session across a restart.
 
-import { loginCookie, spawnApi, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, spawnApi, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import { Redis } from 'ioredis';
 import t from 'tap';
 

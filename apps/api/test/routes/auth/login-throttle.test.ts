@@ -1,7 +1,8 @@
 // Login throttling: failures only, per username and client address (so nobody locks a user out from
 // elsewhere), per address, and a cap per username across addresses that slows rather than blocks; POST
 // /passwd the same way. Client addresses come from X-Forwarded-For, the test being the trusted proxy.
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

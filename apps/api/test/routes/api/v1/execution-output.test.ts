@@ -7,7 +7,8 @@ import {
   recordedEntry,
   stepEntry,
 } from '@tickwork/domain';
-import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

@@ -1,4 +1,5 @@
-import { startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 // CurlJob fetches from this API, on loopback.

@@ -1,16 +1,8 @@
 // A job class says which role may create, change or run its jobs: ShellJob and CurlJob need an admin. The
 // API refuses an editor with a 403 naming the class and the role; a worker refuses to run a job whose
 // author had too low a role (the API cannot know a class no live worker offers). JOB_CLASS_ROLES overrides.
-import {
-  type ApiClient,
-  loginCookie,
-  runToEnd,
-  startApi,
-  startWorker,
-  type TestEnvironment,
-  testEnvironment,
-  waitFor,
-} from '@tickwork/testing';
+import { loginCookie, type TestEnvironment, testEnvironment, waitFor } from '@tickwork/testing';
+import { type ApiClient, runToEnd, startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const SHELL = 'simple_scheduler.jobs.shell_job.ShellJob';

@@ -1,7 +1,8 @@
 // A job's notify_webhook_url and notify_slack_url are bearer secrets (a Slack incoming-webhook URL posts as
 // us): viewers, by session or token, see them hidden in every answer that shows a job — the job, the list,
 // an execution's job, the audit log — and editors and admins see exactly what they saw before.
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { schedulerIdFor } from '@tickwork/queue';
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

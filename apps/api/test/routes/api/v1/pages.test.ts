@@ -1,6 +1,7 @@
 // Lists answer at most `limit` items (10,000 when not asked for fewer); a list that was cut says
 // `truncated: true` and gives a cursor to the next page. Paging through gives every item once, in order.
-import { startApi, testEnvironment } from '@tickwork/testing';
+import { testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t);

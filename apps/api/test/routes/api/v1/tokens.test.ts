@@ -1,5 +1,6 @@
 // API tokens: created by an admin, shown once, stored hashed, usable as Bearer on every route, revocable.
-import { loginCookie, startApi, startWorker, testEnvironment, waitFor } from '@tickwork/testing';
+import { loginCookie, testEnvironment, waitFor } from '@tickwork/testing';
+import { startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

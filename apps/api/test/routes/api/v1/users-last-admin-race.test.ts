@@ -1,7 +1,8 @@
 // The last admin stays, however many admins demote and remove each other at once, through two API
 // processes' worth of apps on the same store: the check and the write are made under one Redis lock
 // (FerretDB's conditional updates are not atomic, so the store alone cannot decide it).
-import { type ApiClient, loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { type ApiClient, startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

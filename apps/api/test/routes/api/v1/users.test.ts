@@ -1,5 +1,6 @@
 // /api/v1/users: admins manage users; the changes take effect on the next request.
-import { loginCookie, startApi, testEnvironment } from '@tickwork/testing';
+import { loginCookie, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const environment = testEnvironment(t, {

@@ -1,59 +1,15 @@
+// The API and worker as processes: their built programs (apps/*/dist) started by path, as `npm start` does,
+// for tests and benchmarks. Nothing here imports an app; the helpers that run one inside the test process
+// (startApi, startWorker) are in apps/testkit.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildApp } from '@tickwork/api';
 import { freePort, REPO_ROOT } from '@tickwork/local-services';
-import { TickworkWorker } from '@tickwork/worker';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import type { TestEnvironment } from './test-environment.js';
 import { waitFor } from './wait-for.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
-}
-
-export interface ApiClient {
-  base: string;
-  app: FastifyInstance;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
-}
-
-export interface ApiAnswer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
-  body: any;
-  text: string;
-}
-
-/** The real API, listening on a free loopback port, closed at teardown. */
-export async function startApi(t: Teardown, environment: TestEnvironment): Promise<ApiClient> {
-  const app = await buildApp(environment.config, { logger: { level: 'error' } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  t.teardown(() => app.close());
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
-    base,
-    app,
-    async request(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      const response = await fetch(base + path, init);
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: tests see the text
-      }
-      return { status: response.status, headers: response.headers, body: parsed, text };
-    },
-  };
 }
 
 /**
@@ -69,13 +25,6 @@ export async function loginCookie(base: string, username: string, password: stri
   const cookie = response.headers.getSetCookie()[0];
   if (!cookie) throw new Error('login answered no cookie');
   return cookie.split(';')[0] as string;
-}
-
-/** A worker inside the test process (fast to start), stopped at teardown. */
-export async function startWorker(t: Teardown, environment: TestEnvironment): Promise<TickworkWorker> {
-  const worker = await TickworkWorker.start(environment.config, pino({ level: 'error' }));
-  t.teardown(() => worker.stop());
-  return worker;
 }
 
 export interface WorkerProcess {

@@ -1,5 +1,5 @@
-import type { ApiClient } from './running-stack.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@tickwork/testing';
+import type { ApiClient } from './in-process.js';
 
 /** States a run ends in (or is refused with). */
 const ENDED = ['succeeded', 'failed', 'timeout', 'stopped', 'scheduled error'];

@@ -8,7 +8,8 @@ import { jobSummary, newJobDefinition, type Outcome, ExecutionState as S } from 
 import { openFleet } from '@tickwork/ledger';
 import { withPostgres } from '@tickwork/local-services';
 import { recordedRunIdFor } from '@tickwork/queue';
-import { PrivateMongo, startApi, testEnvironment } from '@tickwork/testing';
+import { PrivateMongo, testEnvironment } from '@tickwork/testing';
+import { startApi } from '@tickwork/testkit';
 import type { Document } from 'mongodb';
 import t from 'tap';
 
