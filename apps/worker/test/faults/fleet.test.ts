@@ -6,6 +6,8 @@ import t from 'tap';
 const JOBS = 100;
 const STEP_MS = 5000;
 const FIRES = 10;
+// Ten fires 5 s apart after 2 APIs and 3 workers start: 80 s on a quiet machine, near the suite's 120 s on a busy one.
+t.setTimeout(300_000);
 
 // Default-sized leases: the point here is exactness, not how fast a dead worker is noticed (that is
 // execution-reaper.test.ts).

@@ -4,6 +4,8 @@ import { startApi } from '@tickwork/testkit';
 import t from 'tap';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
+// Nine API processes started one after another: 55 s on a quiet machine, past the suite's 120 s on a busy one.
+t.setTimeout(300_000);
 
 t.test('with no users it listens on loopback only, and says so', async (t) => {
   const environment = testEnvironment(t);
