@@ -34,16 +34,21 @@ export function stopOnSignals(options: StopOnSignalsOptions): void {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    if (graceMs !== undefined) {
-      const timer = setTimeout(() => {
-        log.error({ grace_ms: graceMs }, 'stop did not finish in time; exiting');
-        target.exit(1);
-      }, graceMs);
-      timer.unref();
-    }
+    // Not unref'd: a close hung on nothing the event loop counts must still end in exit 1, not a silent 0.
+    const timer =
+      graceMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            log.error({ grace_ms: graceMs }, 'stop did not finish in time; exiting');
+            target.exit(1);
+          }, graceMs);
     close().then(
-      () => target.exit(0),
+      () => {
+        clearTimeout(timer);
+        target.exit(0);
+      },
       (err) => {
+        clearTimeout(timer);
         log.error({ err }, 'unclean stop');
         target.exit(1);
       },
