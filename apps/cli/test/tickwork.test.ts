@@ -264,6 +264,11 @@ t.test('--cron gives a job a crontab line; APScheduler flags take it back', asyn
   const shown = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
   t.equal(shown.cron, '*/5 * * * *');
   t.equal(shown.minute, '*', 'the APScheduler fields are not used');
+  t.match((await tickwork(['jobs', 'list'])).join('\n'), /cron=\*\/5 \* \* \* \*/, 'listed with its line');
+  const exported = JSON.parse((await tickwork(['export'])).join('\n')).jobs.find(
+    (job: { name: string }) => job.name === 'crontab',
+  );
+  t.same([exported.cron, exported.minute], ['*/5 * * * *', undefined], 'exported with its line, not the "*" fields');
   await tickwork(['jobs', 'edit', id as string, '--minute', '7']);
   const edited = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
   t.same([edited.cron, edited.minute], [null, '7']);
