@@ -219,3 +219,28 @@ t.test('asked afresh from any moment, the answer is the next fire of the chain (
     t.equal(mismatches, 0, `${line} in ${zone}: fresh answers agree with the chain`);
   }
 });
+
+t.test('a kept trigger (its last search remembered) answers as a fresh one, polled as the API does', async (t) => {
+  let seed = 11;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  let mismatches = 0;
+  for (const line of ['*/20 * * * *', '30 1 * * *', '30 2 * * 0', '0 0 1 * *']) {
+    for (const start of ['2026-03-01T00:00:00Z', '2026-10-25T00:00:00Z'].map(Date.parse)) {
+      const kept = new CrontabTrigger(line, NY);
+      let from = start;
+      for (let i = 0; i < 300; i++) {
+        // Mostly forward in small steps (a job list polled every few seconds), sometimes a jump or onto a fire.
+        from =
+          i % 7 === 0
+            ? (kept.nextFireTime(from + random() * 86_400_000 * 3) ?? from)
+            : from + Math.floor(random() * (i % 3 === 0 ? 3 * 3_600_000 : 120_000));
+        if (kept.nextFireTime(from) !== new CrontabTrigger(line, NY).nextFireTime(from)) mismatches++;
+        if (kept.nextFireTime(from + 1) !== new CrontabTrigger(line, NY).nextFireTime(from + 1)) mismatches++;
+      }
+    }
+  }
+  t.equal(mismatches, 0);
+});
