@@ -17,7 +17,8 @@ const MACROS: Record<string, string> = {
   '@hourly': '0 * * * *',
 };
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** A crontab line as stored: trimmed, fields separated by one space. */
 export function canonicalCrontab(line: string): string {
@@ -99,15 +100,23 @@ export class CrontabTrigger {
     const from = Math.ceil(fromMs / 1000) * 1000;
     const remembered = withinYears === undefined && from >= this.lastSearch.from && from <= this.lastSearch.next;
     if (remembered) return this.lastSearch.next;
-    // A wall time whose instant is at or after `from` is at least `from` read in the smallest offset
-    // around it: start there, so a repeated hour still ahead is searched from its first wall time. (Within
-    // 3 hours of an offset change that reads an hour of wall times more: for a line firing every second,
-    // tens of ms per call then, against microseconds otherwise.)
-    const offsets = [offsetAt(from - 3 * 3_600_000, this.timeZone), offsetAt(from, this.timeZone)];
-    offsets.push(offsetAt(from + 3 * 3_600_000, this.timeZone));
     const horizon = fromInstant(from, this.timeZone).wallMs + (withinYears ?? 401) * 366 * DAY;
+    const early = offsetAt(from - 3 * HOUR, this.timeZone);
+    const late = offsetAt(from + 3 * HOUR, this.timeZone);
+    const best =
+      early === late ? this.search(from, from + early, horizon) : this.acrossChange(from, early, late, horizon);
+    if (withinYears === undefined && best !== null) this.remember(from, best);
+    return best;
+  }
+
+  /**
+   * The first fire at or after `from`, reading wall times from `startWall` on. Each wall time is mapped to
+   * its instants (instantsOf); across an offset change a later wall time may fire earlier, so the search
+   * goes on until no later one can.
+   */
+  private search(from: number, startWall: number, horizon: number): number | null {
     let best: number | null = null;
-    for (let wall = this.nextWall(from + Math.min(...offsets)); wall !== null && wall <= horizon; ) {
+    for (let wall = this.nextWall(startWall); wall !== null && wall <= horizon; ) {
       const before = offsetAt(wall - DAY, this.timeZone);
       const after = offsetAt(wall + DAY, this.timeZone);
       // No later wall time fires before `best`: their instants are at least wall - largest offset.
@@ -120,8 +129,46 @@ export class CrontabTrigger {
       if (before === after && best === wall - before) break;
       wall = this.nextWall(wall + 1000);
     }
-    if (withinYears === undefined && best !== null) this.remember(from, best);
     return best;
+  }
+
+  /**
+   * The first fire at or after `from` when the offset changes from `o1` to `o2` within 3 hours of it: the
+   * wall times before the change, those a spring-forward skips, and those after it are each monotone in
+   * their own offset, so each takes one look instead of a walk through every wall time of the hour.
+   */
+  private acrossChange(from: number, o1: number, o2: number, horizon: number): number | null {
+    // The instant of the change, to the second (changes fall on whole seconds).
+    let lo = from - 3 * HOUR;
+    let hi = from + 3 * HOUR;
+    while (hi - lo > 1000) {
+      const mid = Math.floor((lo + hi) / 2000) * 1000;
+      if (offsetAt(mid, this.timeZone) === o1) lo = mid;
+      else hi = mid;
+    }
+    const change = hi;
+    if (from < change) {
+      const wall = this.nextWall(from + o1);
+      if (wall !== null && wall < change + o1) return wall - o1;
+    }
+    const after = Math.max(from, change);
+    let skipped: number | null = null;
+    if (o2 > o1) {
+      // Spring forward: wall times in [change + o1, change + o2) do not exist; each fires at wall - o1.
+      const wall = this.nextWall(after + o1);
+      if (wall !== null && wall < change + o2) skipped = wall - o1;
+    }
+    // Fall back: wall times in [change + o2, change + o1) come again; only a line with hour '*' fires then.
+    const start = o2 < o1 && !this.everyHour ? Math.max(after + o2, change + o1) : after + o2;
+    const wall = this.nextWall(start);
+    let later: number | null = null;
+    if (wall !== null && wall <= horizon) {
+      const instant = wall - o2;
+      const sameOffset = instant - change <= 14 * DAY && offsetAt(instant, this.timeZone) === o2;
+      later = sameOffset ? instant : this.search(after, start, horizon);
+    }
+    if (skipped === null) return later;
+    return later === null ? skipped : Math.min(skipped, later);
   }
 
   /**

@@ -203,6 +203,9 @@ t.test('asked afresh from any moment, the answer is the next fire of the chain (
     ['*/7 1-3 * * *', 'Europe/Berlin', '2026-03-28T00:00:00Z'],
     ['*/7 1-3 * * *', 'Europe/Berlin', '2026-10-24T00:00:00Z'],
     ['0 * * * *', 'Australia/Lord_Howe', '2026-04-04T00:00:00Z'],
+    ['*/7 * * * * *', NY, '2026-11-01T05:50:00Z'],
+    ['* * * * *', NY, '2026-03-08T06:30:00Z'],
+    ['* 1 * * *', NY, '2026-11-01T05:00:00Z'],
   ] as const) {
     const trigger = new CrontabTrigger(line, zone);
     const chain = trigger.nextFireTimes(Date.parse(start), 200);
@@ -243,4 +246,16 @@ t.test('a kept trigger (its last search remembered) answers as a fresh one, poll
     }
   }
   t.equal(mismatches, 0);
+});
+
+t.test('every second through a fall-back and a spring-forward: each real second once', async (t) => {
+  const trigger = new CrontabTrigger('* * * * * *', NY);
+  for (const at of ['2026-11-01T05:59:00Z', '2026-03-08T06:59:00Z']) {
+    const times = trigger.nextFireTimes(Date.parse(at), 120);
+    t.same(
+      times.map((time, i) => time - Date.parse(at) - i * 1000),
+      new Array(120).fill(0),
+      `from ${at}, two minutes across the change`,
+    );
+  }
 });
