@@ -11,8 +11,11 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const anyOf = (dirs) => `^(${dirs.map(escapeRegExp).join('|')})/`;
 const apps = workspaces.filter((w) => w.dir.startsWith('apps/'));
 
-/** The npm packages packages/domain may use: pure code that runs in Node and in the browser alike. */
-const DOMAIN_NPM = ['typebox', 'fastest-levenshtein'];
+/**
+ * The npm packages packages/domain may use: pure code that runs in Node and in the browser alike. (cron-parser:
+ * domain uses its expression parser only; the package also offers a crontab-file reader, never called here.)
+ */
+const DOMAIN_NPM = ['typebox', 'fastest-levenshtein', 'cron-parser'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

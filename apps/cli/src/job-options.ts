@@ -28,6 +28,7 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
     case 'optional-integer':
       return (value) => (value === NONE ? CLEAR : whole(value));
     case 'optional-url':
+    case 'crontab':
       return (value) => (value === NONE ? CLEAR : value);
     case 'json-array':
       return (value) => {
@@ -49,7 +50,7 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
 function helpFor(field: JobFieldName): string {
   const { description } = jobFieldSchema(field);
   const kind = jobFieldKind(field);
-  return kind.startsWith('optional-') ? `${description} ("${NONE}" to clear)` : description;
+  return kind.startsWith('optional-') || kind === 'crontab' ? `${description} ("${NONE}" to clear)` : description;
 }
 
 /**
@@ -58,7 +59,8 @@ function helpFor(field: JobFieldName): string {
  */
 export function addJobOptions(command: Command): Command {
   for (const field of JOB_FIELD_NAMES) {
-    const value = field === 'pub_args' ? 'json' : jobFieldKind(field) === 'cron' ? 'expr' : 'value';
+    const value =
+      field === 'pub_args' ? 'json' : jobFieldKind(field) === 'cron' ? 'expr' : field === 'cron' ? 'line' : 'value';
     command.addOption(new Option(`${flagOf(field)} <${value}>`, helpFor(field)).argParser(parserFor(field)));
   }
   command.addOption(

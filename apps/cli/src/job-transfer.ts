@@ -1,4 +1,4 @@
-import { JOB_FIELD_NAMES, type JobFieldValues } from '@tickwork/domain/job-contract';
+import { JOB_CRON_FIELDS, JOB_FIELD_NAMES, type JobFieldValues } from '@tickwork/domain/job-contract';
 
 /** A job as ndscheduler's or Tickwork's GET /api/v1/jobs shows it: the contract's fields, and what a GET adds. */
 export type TransferJob = Pick<JobFieldValues, 'name' | 'job_class_string'> &
@@ -21,10 +21,15 @@ export function isPaused(job: TransferJob): boolean {
   return 'next_run_time' in job && !job.next_run_time;
 }
 
-/** What a POST /api/v1/jobs needs: the defining fields the source gave, nothing it computed. */
+/**
+ * What a POST /api/v1/jobs needs: the defining fields the source gave, nothing it computed. A job with a
+ * crontab line (`cron`) shows '*' in its APScheduler fields, which are not its schedule: they are left out
+ * (the API refuses both together).
+ */
 export function jobBody(job: TransferJob): Record<string, unknown> {
   const body: Record<string, unknown> = { name: job.name, job_class_string: job.job_class_string };
-  for (const key of DEFINING) if (job[key] !== undefined) body[key] = job[key];
+  const skipped: readonly string[] = job.cron ? JOB_CRON_FIELDS : [];
+  for (const key of DEFINING) if (job[key] !== undefined && !skipped.includes(key)) body[key] = job[key];
   return body;
 }
 

@@ -32,6 +32,7 @@ function table(io: Io, rows: string[][]): void {
 }
 
 function schedule(job: Record<string, unknown>): string {
+  if (typeof job.cron === 'string') return `cron=${job.cron}`;
   return CRON_FIELDS.filter((f) => job[f] !== undefined)
     .map((f) => `${f}=${job[f]}`)
     .join(' ');

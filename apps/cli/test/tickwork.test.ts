@@ -228,13 +228,19 @@ function sampleFor(field: JobFieldName): [string, unknown] {
       return ['3', 3];
     case 'optional-url':
       return ['https://example.com/hook', 'https://example.com/hook'];
+    case 'crontab':
+      // A crontab line and APScheduler fields together are refused: this job keeps its APScheduler fields.
+      return ['', null];
     case 'text':
       return ['a note', 'a note'];
   }
 }
 
 t.test('jobs add and edit take every field of the job contract, each as a flag of its name', async (t) => {
-  const args = JOB_FIELD_NAMES.flatMap((field) => [`--${field.replaceAll('_', '-')}`, sampleFor(field)[0]]);
+  const args = JOB_FIELD_NAMES.filter((field) => field !== 'cron').flatMap((field) => [
+    `--${field.replaceAll('_', '-')}`,
+    sampleFor(field)[0],
+  ]);
   const [id] = await tickwork(['jobs', 'add', ...args]);
   const shown = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
   for (const field of JOB_FIELD_NAMES) t.same(shown[field], sampleFor(field)[1], `${field} was set`);
@@ -243,6 +249,30 @@ t.test('jobs add and edit take every field of the job contract, each as a flag o
   await tickwork(['jobs', 'edit', id as string, ...optional.flatMap((f) => [`--${f.replaceAll('_', '-')}`, 'none'])]);
   const cleared = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
   for (const field of optional) t.equal(cleared[field], null, `${field} cleared with "none"`);
+});
+
+t.test('--cron gives a job a crontab line; APScheduler flags take it back', async (t) => {
+  const [id] = await tickwork([
+    'jobs',
+    'add',
+    '--name',
+    'crontab',
+    '--class',
+    'simple_scheduler.jobs.sample_job.AwesomeJob',
+    '--cron',
+    '*/5 * * * *',
+  ]);
+  const shown = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
+  t.equal(shown.cron, '*/5 * * * *');
+  t.equal(shown.minute, '*', 'the APScheduler fields are not used');
+  t.match((await tickwork(['jobs', 'list'])).join('\n'), /cron=\*\/5 \* \* \* \*/, 'listed with its line');
+  const exported = JSON.parse((await tickwork(['export'])).join('\n')).jobs.find(
+    (job: { name: string }) => job.name === 'crontab',
+  );
+  t.same([exported.cron, exported.minute], ['*/5 * * * *', undefined], 'exported with its line, not the "*" fields');
+  await tickwork(['jobs', 'edit', id as string, '--minute', '7']);
+  const edited = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
+  t.same([edited.cron, edited.minute], [null, '7']);
 });
 
 t.test('`npx tickwork --help` works', async (t) => {

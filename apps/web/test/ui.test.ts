@@ -192,6 +192,37 @@ t.test('edit it: the dialog is filled in, the preview follows the new schedule',
   t.pass('saved');
 });
 
+t.test('a crontab line instead of the fields: previewed, saved, shown in the Schedule column', async (t) => {
+  await jobRow(EDITED)
+    .getByRole('button', { name: `Edit ${EDITED}` })
+    .click();
+  const dialog = page.getByRole('dialog', { name: `Edit job ${EDITED}` });
+  await dialog.waitFor();
+  const line = dialog.getByLabel('Crontab line (instead of the fields)', { exact: true });
+  t.equal(await line.inputValue(), '', 'a job with APScheduler fields has no line');
+  await line.fill('15 4 * * *');
+  await dialog.locator('.preview li').filter({ hasText: '04:15:00 UTC' }).nth(4).waitFor();
+  t.ok(await dialog.getByLabel('Minute', { exact: true }).isDisabled(), 'the fields are not used meanwhile');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await jobRow(EDITED).filter({ hasText: 'cron 15 4 * * *' }).waitFor();
+
+  // Emptying the line goes back to the fields, from the defaults rather than the '*' placeholders.
+  await jobRow(EDITED)
+    .getByRole('button', { name: `Edit ${EDITED}` })
+    .click();
+  await dialog.waitFor();
+  t.equal(await line.inputValue(), '15 4 * * *');
+  await line.fill('');
+  await dialog.getByLabel('Minute', { exact: true }).fill('30');
+  await dialog.getByLabel('Hour', { exact: true }).fill('3');
+  await dialog.locator('.preview li').filter({ hasText: '03:30:00 UTC' }).nth(4).waitFor();
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await jobRow(EDITED).filter({ hasText: 'at 03:30' }).waitFor();
+  t.pass('back to the fields');
+});
+
 t.test('readable on a phone: nothing wider than the screen', async (t) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openTab('Jobs');
@@ -253,7 +284,8 @@ t.test('the audit log has each step, as text', async (t) => {
   for (const event of ['added', 'custom_run', 'paused', 'resumed', 'modified', 'stopped', 'deleted']) {
     await page.locator(`tbody tr[data-event="${event}"]`).first().waitFor();
   }
-  const modified = page.locator('tbody tr[data-event="modified"]').filter({ hasText: EDITED });
+  // The newest of its changes (it was edited several times).
+  const modified = page.locator('tbody tr[data-event="modified"]').filter({ hasText: EDITED }).first();
   await modified.waitFor();
   t.match(await modified.textContent(), /admin/);
   t.equal(await page.locator('tbody b').count(), 0, 'names with markup stay text');

@@ -1,6 +1,7 @@
 export * from './audit-event.js';
 export { CronFieldError } from './cron/cron-field.js';
 export { type CronSpec, CronTrigger, FIELD_NAMES } from './cron/cron-trigger.js';
+export { CrontabError, CrontabTrigger } from './cron/crontab-trigger.js';
 export type { FieldName } from './cron/expressions.js';
 export { isValidTimeZone } from './cron/zoned-time.js';
 export * from './execution/index.js';

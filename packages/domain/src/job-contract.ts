@@ -42,6 +42,11 @@ export const JobFields = Type.Object({
   hour: cron('Hours, 0-23'),
   minute: cron('Minutes, 0-59'),
   second: cron('Seconds, 0-59'),
+  cron: Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Null()], {
+    default: null,
+    description:
+      'A crontab line instead of the fields above: "*/5 * * * *", 6 fields with seconds first, or @daily etc.; 0 and 7 are Sunday',
+  }),
   timezone: Type.String({
     minLength: 1,
     maxLength: 64,
@@ -81,10 +86,10 @@ export type JobFieldName = keyof typeof JobFields.properties;
 export const JOB_FIELD_NAMES = Object.keys(JobFields.properties) as JobFieldName[];
 /** The fields a new job must be given (besides one cron field). */
 export const REQUIRED_JOB_FIELDS = ['name', 'job_class_string'] as const;
-/** The fields that are not part of the schedule (the cron fields and timezone). */
+/** The fields that are not part of the schedule (the cron fields, the crontab line and timezone). */
 export const JOB_OPTION_FIELDS = JOB_FIELD_NAMES.filter(
-  (field) => field !== 'timezone' && !(JOB_CRON_FIELDS as readonly string[]).includes(field),
-) as Array<Exclude<JobFieldName, JobCronField | 'timezone'>>;
+  (field) => field !== 'timezone' && field !== 'cron' && !(JOB_CRON_FIELDS as readonly string[]).includes(field),
+) as Array<Exclude<JobFieldName, JobCronField | 'cron' | 'timezone'>>;
 
 /** A job's fields as a client gives them (cron fields as text or numbers). */
 export type JobFieldValues = Static<typeof JobFields>;
@@ -101,10 +106,11 @@ export function jobFieldDefault(field: JobFieldName): unknown {
 }
 
 /** What a field holds, as a form or a command line must read it. */
-export type JobFieldKind = 'text' | 'cron' | 'json-array' | 'integer' | 'optional-integer' | 'optional-url';
+export type JobFieldKind = 'text' | 'cron' | 'crontab' | 'json-array' | 'integer' | 'optional-integer' | 'optional-url';
 
 export function jobFieldKind(field: JobFieldName): JobFieldKind {
   if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return 'cron';
+  if (field === 'cron') return 'crontab';
   const schema = jobFieldSchema(field) as TSchema & { type?: string; anyOf?: Array<{ type?: string }> };
   if (schema.type === 'array') return 'json-array';
   if (schema.type === 'integer') return 'integer';

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { CronFieldError } from './cron/cron-field.js';
 import { CronTrigger } from './cron/cron-trigger.js';
+import { CrontabError, CrontabTrigger } from './cron/crontab-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
@@ -19,10 +20,25 @@ import { refuseUnknownFields } from './unknown-fields.js';
 import { utf8ByteLength } from './utf8.js';
 import { ValidationError } from './validation-error.js';
 
-export type JobSchedule = Record<JobCronField, string> & { timezone: string };
+/**
+ * A job's schedule as stored: the APScheduler fields, normalized, or a crontab line (`cron`), and the zone
+ * either is read in. Jobs stored before `cron` existed have none (read as null).
+ */
+export type JobSchedule = Record<JobCronField, string> & { cron?: string | null; timezone: string };
 
 /** A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text. */
-export type JobSettings = Omit<JobFieldValues, JobCronField | 'timezone'> & JobSchedule;
+export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone'> & JobSchedule;
+
+/**
+ * What a job with a crontab line shows in the APScheduler fields: '*' each. They are not used (the line
+ * is the schedule; next_run_time says when it fires), and '*' is what APScheduler shows for a field that
+ * restricts nothing. Not the fields stored before: a client reading them would take them for the schedule
+ * still in force; not a translation of the line: crontab's day-of-month OR day-of-week has no APScheduler
+ * equivalent, and a translation for some lines only would be a second meaning to keep right.
+ */
+export const CRONTAB_JOB_FIELDS: Readonly<Record<JobCronField, string>> = Object.freeze(
+  Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, '*'])) as Record<JobCronField, string>,
+);
 
 /**
  * A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read), and less
@@ -86,7 +102,7 @@ export function refuseUnknownJobFields(body: unknown): void {
   refuseUnknownFields(body, JOB_INPUT_FIELDS, ECHOED_JOB_FIELDS);
 }
 
-export type CronFieldsInput = Partial<Record<JobCronField, string | number>>;
+export type CronFieldsInput = Partial<Record<JobCronField, string | number>> & { cron?: string | null };
 
 function givenCronFields(input: CronFieldsInput): CronFieldsInput {
   const given: CronFieldsInput = {};
@@ -157,15 +173,33 @@ export function mergeJobChanges(before: JobDefinition, changes: JobChanges): Job
   const given = Object.fromEntries(
     JOB_OPTION_FIELDS.flatMap((field) => (changes[field] === undefined ? [] : [[field, changes[field]]])),
   );
-  const cronSource = hasCronFields(changes)
-    ? changes
-    : Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, before[field]]));
   return {
     ...before,
     ...given,
     pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
-    ...normalizeSchedule(cronSource, changes.timezone ?? before.timezone),
+    ...normalizeSchedule(scheduleChanges(before, changes), changes.timezone ?? before.timezone),
   };
+}
+
+/**
+ * The schedule a PUT asks for. APScheduler fields given replace the schedule and drop a crontab line (both
+ * given: a 400 from normalizeSchedule); a crontab line given replaces the schedule; neither keeps it.
+ * `cron: null` alone on a job that has a line is refused: its APScheduler fields are '*' placeholders
+ * (CRONTAB_JOB_FIELDS), and falling back to them would fire every second.
+ */
+function scheduleChanges(before: JobDefinition, changes: JobChanges): CronFieldsInput {
+  if (hasCronFields(changes)) return changes;
+  if (typeof changes.cron === 'string') return { cron: changes.cron };
+  if (before.cron) {
+    if (changes.cron === null) {
+      throw new ValidationError(
+        'cron',
+        `cron: to drop the crontab line, give the APScheduler fields to use instead (${JOB_CRON_FIELDS.join(', ')}) in the same PUT`,
+      );
+    }
+    return { cron: before.cron };
+  }
+  return Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, before[field]]));
 }
 
 /**
@@ -185,8 +219,9 @@ export function normalizeSchedule(input: CronFieldsInput, timezone: string, now 
     throw new ValidationError('timezone', `timezone: unknown time zone ${JSON.stringify(timezone)}`);
   }
   const given = givenCronFields(input);
+  if (typeof input.cron === 'string') return crontabSchedule(input.cron, Object.keys(given), timezone, now);
   if (Object.keys(given).length === 0) {
-    throw new ValidationError('schedule', `at least one of ${JOB_CRON_FIELDS.join(', ')} is required`);
+    throw new ValidationError('schedule', `at least one of ${JOB_CRON_FIELDS.join(', ')}, or cron, is required`);
   }
   let trigger: CronTrigger;
   try {
@@ -210,37 +245,77 @@ export function normalizeSchedule(input: CronFieldsInput, timezone: string, now 
     hour: fields.hour,
     minute: fields.minute,
     second: fields.second,
+    cron: null,
     timezone,
   };
 }
 
-const triggers = new Map<string, CronTrigger>();
+/** normalizeSchedule for a crontab line: checked by CrontabTrigger, alone, and firing within the horizon. */
+function crontabSchedule(line: string, alsoGiven: string[], timezone: string, now: number): JobSchedule {
+  if (alsoGiven.length > 0) {
+    throw new ValidationError(
+      'cron',
+      `cron and ${alsoGiven.join(', ')}: give either a crontab line (cron) or APScheduler fields, not both`,
+    );
+  }
+  let trigger: CrontabTrigger;
+  try {
+    trigger = new CrontabTrigger(line, timezone);
+  } catch (err) {
+    if (err instanceof CrontabError) throw new ValidationError('cron', err.message);
+    throw err;
+  }
+  if (trigger.nextFireTime(now, SCHEDULE_HORIZON_YEARS) === null) {
+    throw new ValidationError(
+      'cron',
+      `cron: ${JSON.stringify(trigger.line)} never matches, so the job would never run (no fire time in the next ${SCHEDULE_HORIZON_YEARS} years)`,
+    );
+  }
+  return { ...CRONTAB_JOB_FIELDS, cron: trigger.line, timezone };
+}
+
+/** What the API, the preview and BullMQ's repeat strategy ask of a schedule: APScheduler's or crontab's. */
+export interface ScheduleTrigger {
+  nextFireTime(fromMs: number, withinYears?: number): number | null;
+}
+
+const triggers = new Map<string, ScheduleTrigger>();
 
 /**
- * The trigger of a stored (already normalized) schedule. Compiled triggers are kept, since the API's
- * next_run_time and BullMQ's repeat strategy ask for the same few schedules over and over.
+ * The trigger of a stored (already normalized) schedule: its crontab line's when it has one, else its
+ * APScheduler fields'. Compiled triggers are kept, since the API's next_run_time and BullMQ's repeat
+ * strategy ask for the same few schedules over and over.
  */
-export function triggerFor(schedule: JobSchedule): CronTrigger {
+export function triggerFor(schedule: JobSchedule): ScheduleTrigger {
   const key = `${schedule.timezone} ${schedulePattern(schedule)}`;
   let trigger = triggers.get(key);
   if (!trigger) {
     if (triggers.size > 50_000) triggers.clear();
-    trigger = new CronTrigger(
-      Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])) as Partial<Record<FieldName, string>>,
-      schedule.timezone,
-    );
+    trigger = schedule.cron
+      ? new CrontabTrigger(schedule.cron, schedule.timezone)
+      : new CronTrigger(
+          Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])) as Partial<Record<FieldName, string>>,
+          schedule.timezone,
+        );
     triggers.set(key, trigger);
   }
   return trigger;
 }
 
-/** The schedule as one stable string: BullMQ's scheduler `pattern`, read back by our repeat strategy. */
+/**
+ * The schedule as one stable string: BullMQ's scheduler `pattern`, read back by our repeat strategy.
+ * `{"cron": line}` for a crontab line; the APScheduler fields otherwise, as before `cron` existed, so the
+ * schedulers of existing jobs compare equal and are left alone.
+ */
 export function schedulePattern(schedule: JobSchedule): string {
+  if (schedule.cron) return JSON.stringify({ cron: schedule.cron });
   return JSON.stringify(Object.fromEntries(JOB_CRON_FIELDS.map((f) => [f, schedule[f]])));
 }
 
 export function scheduleFromPattern(pattern: string, timezone: string): JobSchedule {
-  return { ...(JSON.parse(pattern) as Record<JobCronField, string>), timezone };
+  const parsed = JSON.parse(pattern) as Partial<Record<JobCronField | 'cron', string>>;
+  if (typeof parsed.cron === 'string') return { ...CRONTAB_JOB_FIELDS, cron: parsed.cron, timezone };
+  return { ...(parsed as Record<JobCronField, string>), cron: null, timezone };
 }
 
 /** Plain-text "field: old => new" lines for the audit log's `modified` event. */

@@ -1,4 +1,4 @@
-import { type CronTrigger, formatTime, type JobDefinition, jobSummary, triggerFor } from '@tickwork/domain';
+import { formatTime, type JobDefinition, jobSummary, type ScheduleTrigger, triggerFor } from '@tickwork/domain';
 import { hideNotifyUrls } from './secrets.js';
 
 type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
@@ -8,7 +8,7 @@ type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
  * GET /api/v1/jobs shows every job on each request; this leaves only the trigger's remembered next fire
  * to check. Views are shared: callers copy, never change them.
  */
-const built = new WeakMap<JobDefinition, { trigger: CronTrigger; next: number | null; view: JobView }>();
+const built = new WeakMap<JobDefinition, { trigger: ScheduleTrigger; next: number | null; view: JobView }>();
 
 /**
  * A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused. With

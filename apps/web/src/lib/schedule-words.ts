@@ -1,6 +1,18 @@
 import type { CronField } from './types.js';
 
-export type Schedule = Record<CronField, string>;
+/** The APScheduler fields, or a crontab line (`cron`) that replaces them. */
+export type Schedule = Record<CronField, string> & { cron?: string | null };
+
+/** The @-macros of crontab, in words. */
+const MACRO_WORDS: Record<string, string> = {
+  '@hourly': 'every hour at minute 0',
+  '@daily': 'at 00:00',
+  '@midnight': 'at 00:00',
+  '@weekly': 'at 00:00 on Sunday',
+  '@monthly': 'at 00:00 on day 1 of the month',
+  '@yearly': 'at 00:00 on 1 January',
+  '@annually': 'at 00:00 on 1 January',
+};
 
 const DAY_NAMES: Record<string, string> = {
   mon: 'Monday',
@@ -96,6 +108,7 @@ function timeOfDay(s: Schedule): string {
  * the canonical fields the API returns; the raw fields are shown beside it for anything unusual.
  */
 export function scheduleInWords(s: Schedule): string {
+  if (s.cron) return MACRO_WORDS[s.cron.toLowerCase()] ?? 'by its crontab line';
   const parts = [timeOfDay(s)];
   if (s.day_of_week !== '*') parts.push(`on ${days(s.day_of_week)}`);
   if (s.day !== '*') parts.push(`on day ${s.day} of the month`);
@@ -104,7 +117,8 @@ export function scheduleInWords(s: Schedule): string {
   return parts.join(' ');
 }
 
-/** The raw fields, named, second first (as APScheduler lists them). */
+/** The raw fields, named, second first (as APScheduler lists them); a crontab line as written. */
 export function rawSchedule(s: Schedule): string {
+  if (s.cron) return `cron ${s.cron}`;
   return `sec ${s.second} · min ${s.minute} · hour ${s.hour} · day ${s.day} · month ${s.month} · dow ${s.day_of_week} · week ${s.week}`;
 }

@@ -64,9 +64,19 @@ export function JobDialog(props: {
   const [name, setName] = useState(job?.name ?? '');
   const [classString, setClassString] = useState(job?.job_class_string ?? props.classes[0]?.job_class_string ?? '');
   const [argsText, setArgsText] = useState(job ? JSON.stringify(job.pub_args) : '[]');
+  // A crontab job's APScheduler fields are '*' placeholders: emptying its line starts from the defaults.
   const [schedule, setSchedule] = useState<Record<CronField, string>>(
-    job ? (Object.fromEntries(CRON_FIELDS.map((f) => [f, job[f]])) as Record<CronField, string>) : NEW_SCHEDULE,
+    job && !job.cron
+      ? (Object.fromEntries(CRON_FIELDS.map((f) => [f, job[f]])) as Record<CronField, string>)
+      : NEW_SCHEDULE,
   );
+  const [cronLine, setCronLine] = useState(job?.cron ?? '');
+  // A crontab line, when one is typed, is the schedule; else the fields, and no line (on PUT: dropped).
+  const scheduleBody = useMemo(
+    () => (cronLine.trim() ? { cron: cronLine.trim() } : { ...schedule, cron: null }),
+    [cronLine, schedule],
+  );
+  const byLine = cronLine.trim() !== '';
   const [timezone, setTimezone] = useState(job?.timezone ?? props.defaultTimezone);
   // Every other field of the job contract, as typed: checked against the contract's schema as you type.
   const [options, setOptions] = useState<Record<FormOptionField, string>>(
@@ -101,7 +111,7 @@ export function JobDialog(props: {
     const timer = setTimeout(async () => {
       try {
         const answer = await api<{ next_run_times: string[] }>('POST', '/api/v1/schedule-preview', {
-          ...schedule,
+          ...scheduleBody,
           timezone,
           count: 5,
         });
@@ -114,7 +124,7 @@ export function JobDialog(props: {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [schedule, timezone]);
+  }, [scheduleBody, timezone]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -126,7 +136,7 @@ export function JobDialog(props: {
       name,
       job_class_string: classString,
       pub_args: 'args' in parsedArgs ? parsedArgs.args : [],
-      ...schedule,
+      ...scheduleBody,
       timezone,
       ...Object.fromEntries(FORM_OPTION_FIELDS.map((field) => [field, readOption(field, options[field])])),
     };
@@ -215,13 +225,28 @@ export function JobDialog(props: {
           {argsError ?? `✓ ${'args' in parsedArgs ? parsedArgs.args.length : 0} argument(s)`}
         </p>
         <fieldset class="cron">
-          <legend>Schedule (APScheduler cron fields)</legend>
+          <legend>Schedule (APScheduler cron fields, or a crontab line)</legend>
+          <Field id="job-cron" label="Crontab line (instead of the fields)" wide>
+            <input
+              id="job-cron"
+              name="cron"
+              class="mono"
+              placeholder="e.g. */5 * * * * or @daily"
+              title={jobFieldSchema('cron').description}
+              maxLength={256}
+              value={cronLine}
+              spellcheck={false}
+              onInput={(e) => setCronLine(e.currentTarget.value)}
+            />
+          </Field>
           {CRON_FIELDS.map((field) => (
             <Field key={field} id={`cron-${field}`} label={FIELD_LABELS[field]}>
               <input
                 id={`cron-${field}`}
                 name={field}
                 value={schedule[field]}
+                disabled={byLine}
+                title={byLine ? 'The crontab line is the schedule' : undefined}
                 spellcheck={false}
                 onInput={(e) => setSchedule({ ...schedule, [field]: e.currentTarget.value })}
               />

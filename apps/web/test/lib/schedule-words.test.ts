@@ -28,3 +28,12 @@ t.test('common schedules read as words', async (t) => {
 t.test('the raw fields are listed by name, second first', async (t) => {
   t.equal(rawSchedule({ ...every, minute: '*/5' }), 'sec 0 · min */5 · hour * · day * · month * · dow * · week *');
 });
+
+t.test('a crontab job shows its line; macros read as words', async (t) => {
+  const stars: Schedule = { ...every, second: '*', minute: '*', cron: '*/5 9-17 * * mon-fri' };
+  t.equal(scheduleInWords(stars), 'by its crontab line', 'not the "*" fields it shows for APScheduler');
+  t.equal(rawSchedule(stars), 'cron */5 9-17 * * mon-fri');
+  t.equal(scheduleInWords({ ...stars, cron: '@daily' }), 'at 00:00');
+  t.equal(scheduleInWords({ ...stars, cron: '@HOURLY' }), 'every hour at minute 0');
+  t.equal(scheduleInWords({ ...every, minute: '*/5', cron: null }), 'every 5 minutes', 'null: the fields');
+});

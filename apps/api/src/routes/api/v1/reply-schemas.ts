@@ -54,6 +54,7 @@ export const JobView = Type.Object(
         hour: '*',
         minute: '*/1',
         second: '0',
+        cron: null,
         timezone: 'UTC',
         timeout: null,
         misfire_grace_sec: null,

@@ -312,3 +312,96 @@ t.test('an unknown route is a 404 JSON error', async (t) => {
   t.equal(res.status, 404);
   t.match(res.body, { error: /Not found/ });
 });
+
+t.test('cron: a crontab line instead of the APScheduler fields, mirrored and shown', async (t) => {
+  const plain = await createJob();
+  t.equal((await api.request('GET', `/api/v1/jobs/${plain}`)).body.cron, null, 'a job without one shows null');
+
+  const id = await createJob({ minute: undefined, cron: '30 9 * * mon-fri', timezone: 'Europe/Berlin' });
+  const job = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.match(job, {
+    cron: '30 9 * * mon-fri',
+    month: '*',
+    day: '*',
+    week: '*',
+    day_of_week: '*',
+    hour: '*',
+    minute: '*',
+    second: '*',
+    timezone: 'Europe/Berlin',
+    next_run_time: /T09:30:00\.000000\+0[12]:00$/,
+  });
+  t.notOk([0, 6].includes(new Date(job.next_run_time).getUTCDay()), 'on a weekday');
+  const scheduler = await queue.getJobScheduler(schedulerIdFor(id));
+  t.equal(scheduler?.pattern, '{"cron":"30 9 * * mon-fri"}');
+  t.equal(Date.parse(job.next_run_time), scheduler?.next, 'next_run_time is the fire BullMQ holds');
+  const listed = (await api.request('GET', '/api/v1/jobs')).body.jobs.find((j: { job_id: string }) => j.job_id === id);
+  t.equal(listed.cron, '30 9 * * mon-fri');
+});
+
+t.test('PUT: cron replaces the schedule, APScheduler fields clear cron', async (t) => {
+  const id = await createJob({ minute: '*/5' });
+  t.equal((await api.request('PUT', `/api/v1/jobs/${id}`, { cron: '0 23 * * *' })).status, 200);
+  let job = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.match(job, { cron: '0 23 * * *', minute: '*', next_run_time: /T23:00:00\.000000\+00:00$/ });
+  t.equal(
+    new Date((await queue.getJobScheduler(schedulerIdFor(id)))?.next as number).toISOString().slice(11, 19),
+    '23:00:00',
+  );
+
+  t.equal((await api.request('PUT', `/api/v1/jobs/${id}`, { name: 'renamed' })).status, 200);
+  t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.cron, '0 23 * * *', 'other changes keep it');
+
+  t.equal((await api.request('PUT', `/api/v1/jobs/${id}`, { minute: '7', hour: '22' })).status, 200);
+  job = (await api.request('GET', `/api/v1/jobs/${id}`)).body;
+  t.match(job, { cron: null, hour: '22', minute: '7', second: '0', next_run_time: /T22:07:00\.000000\+00:00$/ });
+  t.equal(
+    new Date((await queue.getJobScheduler(schedulerIdFor(id)))?.next as number).toISOString().slice(11, 19),
+    '22:07:00',
+  );
+
+  const { logs } = (await api.request('GET', '/api/v1/logs')).body;
+  const modified = logs
+    .filter((entry: { job_id: string; event: string }) => entry.job_id === id && entry.event === 'modified')
+    .map((entry: { description: string }) => entry.description);
+  t.ok(
+    modified.some((d: string) => d.includes('cron: null => "0 23 * * *"')),
+    'the audit log shows the line set',
+  );
+  t.ok(
+    modified.some((d: string) => d.includes('cron: "0 23 * * *" => null')),
+    'and dropped',
+  );
+});
+
+t.test('cron: the 400s', async (t) => {
+  const id = await createJob({ minute: undefined, cron: '@hourly' });
+  const base = { name: 'x', job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob' };
+  const cases: Array<[string, string, unknown, RegExp]> = [
+    [
+      'POST',
+      '/api/v1/jobs',
+      { ...base, cron: '*/5 * * * *', hour: '3' },
+      /^cron and hour: give either a crontab line \(cron\) or APScheduler fields, not both$/,
+    ],
+    ['PUT', `/api/v1/jobs/${id}`, { cron: '*/5 * * * *', minute: '1' }, /^cron and minute: /],
+    ['POST', '/api/v1/jobs', { ...base, cron: '0 25 * * *' }, /^cron: "0 25 \* \* \*": .*25/],
+    ['POST', '/api/v1/jobs', { ...base, cron: '@sometimes' }, /^cron: unknown macro "@sometimes"/],
+    ['POST', '/api/v1/jobs', { ...base, cron: '* * *' }, /^cron: "\* \* \*" has 3 fields/],
+    [
+      'POST',
+      '/api/v1/jobs',
+      { ...base, cron: '0 0 30 2 *' },
+      /^cron: "0 0 30 2 \*" never matches, so the job would never run/,
+    ],
+    ['POST', '/api/v1/jobs', { ...base, cron: '0 0 31 4,6,9,11 *' }, /never matches, so the job would never run/],
+    ['POST', '/api/v1/jobs', { ...base, cron: 5 }, /cron must be/],
+    ['PUT', `/api/v1/jobs/${id}`, { cron: null }, /^cron: to drop the crontab line, give the APScheduler fields/],
+  ];
+  for (const [method, url, body, message] of cases) {
+    const res = await api.request(method, url, body);
+    t.equal(res.status, 400, JSON.stringify(body));
+    t.match(res.body.error, message, JSON.stringify(body));
+  }
+  t.equal((await api.request('GET', `/api/v1/jobs/${id}`)).body.cron, '@hourly', 'the refused PUT changed nothing');
+});

@@ -45,7 +45,14 @@ t.test('bad fields are a 400 naming the field', async (t) => {
     [{ minute: '0', count: 21 }, /count must be <= 20/],
     [{ minute: '0', count: 0 }, /count must be >= 1/],
     [{ minute: [1] }, /minute must be a string or a whole number/],
-    [{}, /at least one of month, day, week, day_of_week, hour, minute, second is required/],
+    [{}, /at least one of month, day, week, day_of_week, hour, minute, second, or cron, is required/],
+    [{ cron: '61 * * * *' }, /^cron: "61 \* \* \* \*": /],
+    [{ cron: '* * * *' }, /^cron: "\* \* \* \*" has 4 fields; a crontab line has 5/],
+    [
+      { cron: '*/5 * * * *', minute: '5' },
+      /^cron and minute: give either a crontab line \(cron\) or APScheduler fields, not both$/,
+    ],
+    [{ cron: '0 0 30 2 *' }, /^cron: "0 0 30 2 \*" never matches, so the job would never run/],
   ];
   for (const [body, message] of cases) {
     const res = await api.request('POST', '/api/v1/schedule-preview', body);
@@ -62,4 +69,37 @@ t.test('a schedule that never fires is a 400 saying so, for a preview and for a 
   const job = await api.request('POST', '/api/v1/jobs', { name: 'never', job_class_string: 'a.B', ...never });
   t.equal(job.status, 400);
   t.match(job.body.error, /never run/);
+});
+
+t.test('a crontab line (cron) previews by crontab rules, in its zone, as its job will fire', async (t) => {
+  const res = await api.request('POST', '/api/v1/schedule-preview', {
+    cron: '0 9 * * 7',
+    timezone: 'America/New_York',
+    count: 3,
+  });
+  t.equal(res.status, 200);
+  t.equal(res.body.timezone, 'America/New_York');
+  t.equal(res.body.next_run_times.length, 3);
+  for (const text of res.body.next_run_times) {
+    t.match(text, /T09:00:00\.000000-0[45]:00$/, text);
+    t.equal(new Date(text).getUTCDay(), 0, `${text} is a Sunday`);
+  }
+  const seconds = await api.request('POST', '/api/v1/schedule-preview', { cron: '*/10 * * * * *', count: 2 });
+  const [first, second] = seconds.body.next_run_times.map((text: string) => Date.parse(text));
+  t.equal(second - first, 10_000, '6 fields: seconds first');
+
+  const created = await api.request('POST', '/api/v1/jobs', {
+    name: 'sundays',
+    job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+    cron: '0 9 * * 7',
+    timezone: 'America/New_York',
+  });
+  const job = await api.request('GET', `/api/v1/jobs/${created.body.job_id}`);
+  t.equal(job.body.next_run_time, res.body.next_run_times[0]);
+});
+
+t.test('a crontab line that never fires is a 400 saying so', async (t) => {
+  const res = await api.request('POST', '/api/v1/schedule-preview', { cron: '0 0 31 4,6,9,11 *' });
+  t.equal(res.status, 400);
+  t.match(res.body.error, /^cron: "0 0 31 4,6,9,11 \*" never matches, so the job would never run/);
 });
