@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { JOB_CRON_FIELDS as CRON_FIELDS } from '@tickwork/domain/job-contract';
 import { Command, Option } from 'commander';
 import { ApiClient } from './api-client.js';
+import { crontabJobs, parseCrontab } from './crontab-file.js';
 import { addJobOptions, jobFieldsFrom } from './job-options.js';
 import { describeStep, jobBody, planImport, type TransferJob } from './job-transfer.js';
 
@@ -266,16 +268,23 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
 
   program
     .command('import')
-    .description('copy jobs into --api from another ndscheduler or Tickwork, or from an export file')
+    .description('copy jobs into --api from another ndscheduler or Tickwork, an export file, or a crontab')
     .option('--from <url>', 'the source API base URL')
     .addOption(new Option('--from-token <token>', 'API token for the source').env('TICKWORK_FROM_TOKEN'))
     .option('--file <path>', 'a file written by `tickwork export`')
+    .option('--crontab <path>', 'a crontab: one ShellJob per command line (`/bin/sh -c` with its variables)')
+    .option('--system', 'the crontab has a user column (/etc/crontab, /etc/cron.d/*)')
+    .option('--timezone <zone>', "the zone the crontab is read in (default: CRON_TZ in it, else this machine's)")
     .option('--dry-run', 'print the plan, change nothing')
-    .action(async (options: { from?: string; fromToken?: string; file?: string; dryRun?: boolean }) => {
-      if (!options.from === !options.file) throw new Error('import needs exactly one of --from URL or --file PATH');
-      const source: TransferJob[] = options.file
-        ? (JSON.parse(await readFile(options.file, 'utf8')) as { jobs: TransferJob[] }).jobs
-        : await new ApiClient(options.from as string, { token: options.fromToken }).allJobs<TransferJob>();
+    .action(async (options: ImportOptions) => {
+      const sources = [options.from, options.file, options.crontab].filter((s) => s !== undefined);
+      if (sources.length !== 1)
+        throw new Error('import needs exactly one of --from URL, --file PATH or --crontab PATH');
+      const source: TransferJob[] = options.crontab
+        ? await crontabSource(options.crontab, options)
+        : options.file
+          ? (JSON.parse(await readFile(options.file, 'utf8')) as { jobs: TransferJob[] }).jobs
+          : await new ApiClient(options.from as string, { token: options.fromToken }).allJobs<TransferJob>();
       const target = await api();
       const plan = planImport(source, await target.allJobs<TransferJob>());
       for (const step of plan) {
@@ -297,5 +306,33 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
       io.out(`${options.dryRun ? 'plan' : 'done'}: ${counts.join(', ')}`);
     });
 
+  /** A crontab's jobs, after saying what is left out; refused whole if cron would refuse a line. */
+  async function crontabSource(path: string, options: ImportOptions): Promise<TransferJob[]> {
+    const file = parseCrontab(await readFile(path, 'utf8'), { system: options.system === true });
+    for (const error of file.errors) io.out(`${path}:${error.line}: ${error.reason}`);
+    if (file.errors.length > 0) {
+      throw new Error(`${path}: ${file.errors.length} line(s) cron would refuse; nothing imported`);
+    }
+    for (const skip of file.skipped) io.out(`skip ${path}:${skip.line}: ${skip.reason}`);
+    const timezone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (file.entries.some((entry) => entry.user !== null)) {
+      io.out("note: the user column is kept in each job's description; runs are the worker's user (JOB_RUN_AS)");
+    }
+    if (file.entries.some((entry) => entry.environment.some(([name]) => name === 'MAILTO'))) {
+      io.out('note: MAILTO is exported but nothing is mailed; see the notify_* job fields');
+    }
+    return crontabJobs(file, { timezone, source: basename(path) });
+  }
+
   return program;
+}
+
+interface ImportOptions {
+  from?: string;
+  fromToken?: string;
+  file?: string;
+  crontab?: string;
+  system?: boolean;
+  timezone?: string;
+  dryRun?: boolean;
 }

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { JOB_FIELD_NAMES, type JobFieldName, jobFieldKind } from '@tickwork/domain';
 import { REPO_ROOT } from '@tickwork/local-services';
 import { loginCookie, testEnvironment } from '@tickwork/testing';
-import { startApi } from '@tickwork/testkit';
+import { runToEnd, startApi, startWorker } from '@tickwork/testkit';
 import t from 'tap';
 import { buildProgram } from '../src/program.js';
 
@@ -73,7 +73,20 @@ async function tickwork(args: string[], options: { stdin?: string; login?: strin
     { TICKWORK_PASSWORD: 'Very$ecret' },
   );
   program.exitOverride();
-  await program.parseAsync(['node', 'tickwork', '--api', api.base, ...(options.login ?? ['--user', 'admin']), ...args]);
+  try {
+    await program.parseAsync([
+      'node',
+      'tickwork',
+      '--api',
+      api.base,
+      ...(options.login ?? ['--user', 'admin']),
+      ...args,
+    ]);
+  } catch (err) {
+    // What it printed before failing, for tests of a refusal.
+    (err as { printed?: string[] }).printed = lines;
+    throw err;
+  }
   return lines;
 }
 
@@ -279,4 +292,81 @@ t.test('`npx tickwork --help` works', async (t) => {
   const { stdout } = await promisify(execFile)('npx', ['tickwork', '--help'], { cwd: REPO_ROOT });
   t.match(stdout, /Usage: tickwork \[options\] \[command\]/);
   t.match(stdout, /import \[options\]\s+copy jobs into --api/);
+});
+
+t.test('import --crontab: one ShellJob per line, run as cron would; a second import changes nothing', async (t) => {
+  await startWorker(t, environment);
+  const crontab = join(scratch, 'crontab');
+  writeFileSync(
+    crontab,
+    [
+      '# m h dom mon dow command',
+      'GREETING = "hello there"',
+      'CRON_TZ=Europe/Berlin',
+      '',
+      '30 2 * * 1-5 echo "$GREETING" from "$0"',
+      '@reboot /usr/local/bin/warm-cache',
+      '@daily tr a-z A-Z%first line%second \\% line',
+      'SHELL=/bin/bash',
+      '*/10 * * * * echo "$GREETING" from "$0"',
+    ].join('\n'),
+  );
+  const planned = await tickwork(['import', '--crontab', crontab, '--dry-run']);
+  t.same(planned, [
+    `skip ${crontab}:6: @reboot: a fleet has no boot to run it at`,
+    'would create "echo "$GREETING" from "$0"" (simple_scheduler.jobs.shell_job.ShellJob)',
+    'would create "tr a-z A-Z" (simple_scheduler.jobs.shell_job.ShellJob)',
+    'would create "echo "$GREETING" from "$0" (2)" (simple_scheduler.jobs.shell_job.ShellJob)',
+    'plan: 3 create, 0 update, 0 unchanged',
+  ]);
+  t.equal((await tickwork(['import', '--crontab', crontab])).at(-1), 'done: 3 create, 0 update, 0 unchanged');
+  t.equal(
+    (await tickwork(['import', '--crontab', crontab])).at(-1),
+    'done: 0 create, 0 update, 3 unchanged',
+    'idempotent',
+  );
+
+  const jobs = JSON.parse((await tickwork(['export'])).join('\n')).jobs as Array<Record<string, unknown>>;
+  const byName = (name: string) => jobs.find((job) => job.name === name) as Record<string, unknown>;
+  t.match(byName('echo "$GREETING" from "$0"'), {
+    cron: '30 2 * * 1-5',
+    timezone: 'Europe/Berlin',
+    description: 'from crontab crontab',
+  });
+  const cookie = await loginCookie(api.base, 'admin', 'Very$ecret');
+  const runs = await Promise.all(
+    ['echo "$GREETING" from "$0"', 'tr a-z A-Z', 'echo "$GREETING" from "$0" (2)'].map(async (name) => {
+      const { job_id } = (await api.request('GET', '/api/v1/jobs', undefined, { cookie })).body.jobs.find(
+        (job: { name: string }) => job.name === name,
+      );
+      return runToEnd(api, job_id, { cookie });
+    }),
+  );
+  t.same(
+    runs.map((run) => [run.state, (run.output as string).trimEnd().split('\n')]),
+    [
+      ['succeeded', ['hello there from /bin/sh']],
+      ['succeeded', ['FIRST LINE', 'SECOND % LINE']],
+      ['succeeded', ['hello there from /bin/bash']],
+    ],
+    "each line's variables, shell and % input, as cron gives them",
+  );
+});
+
+t.test('import --crontab refuses a file cron would refuse, naming each bad line', async (t) => {
+  const crontab = join(scratch, 'bad-crontab');
+  writeFileSync(crontab, ['61 * * * * echo late', '* * * * *', '0 0 * * * echo fine'].join('\n'));
+  const refused = await tickwork(['import', '--crontab', crontab]).then(
+    () => undefined,
+    (err: Error & { printed?: string[] }) => err,
+  );
+  t.equal(refused?.message, `${crontab}: 2 line(s) cron would refuse; nothing imported`);
+  t.match(refused?.printed, [
+    new RegExp(`^${crontab}:1: cron: "61 \\* \\* \\* \\*": .*61`),
+    `${crontab}:2: expected five time fields and a command`,
+  ]);
+  t.notOk(
+    JSON.parse((await tickwork(['export'])).join('\n')).jobs.some((job: { name: string }) => job.name === 'echo fine'),
+    'nothing imported',
+  );
 });
