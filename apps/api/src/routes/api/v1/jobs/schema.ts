@@ -28,6 +28,13 @@ export const createJobSchema = {
         minute: '*/1',
         pub_args: ['arg1', 2],
       },
+      {
+        job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+        name: 'Nightly backup',
+        cron: '30 2 * * 1-5',
+        timezone: 'Europe/Berlin',
+        pub_args: ['/usr/local/bin/backup.sh'],
+      },
     ],
   },
   response: replies({ 201: JobIdReply }),
@@ -36,7 +43,7 @@ export const modifyJobSchema = {
   tags,
   summary: 'Change a job (cron fields given replace the whole schedule)',
   params: JobIdParams,
-  body: { ...JobChangesSchema, examples: [{ hour: '3', minute: '30' }] },
+  body: { ...JobChangesSchema, examples: [{ hour: '3', minute: '30' }, { cron: '*/15 * * * *' }] },
   response: replies({ 200: JobIdReply }),
 };
 export const jobByIdSchema = { tags, summary: 'One job', params: JobIdParams, response: replies({ 200: JobView }) };
