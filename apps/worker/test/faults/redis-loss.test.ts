@@ -1,6 +1,7 @@
 // Redis loses everything (FLUSHALL) under running processes: no process is restarted, yet every active
-// job's scheduler is back within 30 s (from MongoDB), the run in flight ends recorded, and the run-now whose
-// queue entry was flushed still runs. On a redis-server of this test's own.
+// job's scheduler is back within 30 s (from MongoDB), the fires due while it was lost are recorded (each
+// once: JOB_COALESCE=false here), the run in flight ends recorded, and the run-now whose queue entry was
+// flushed still runs. On a redis-server of this test's own.
 import { schedulerIdFor } from '@tickwork/queue';
 import { spawnApi, spawnWorker, startPrivateRedis, testEnvironment, waitFor } from '@tickwork/testing';
 import { Redis } from 'ioredis';
@@ -12,6 +13,9 @@ const environment = testEnvironment(t, {
   REAPER_INTERVAL_SEC: '1',
   // One run at a time, so a run-now can be left waiting in the queue when Redis is flushed.
   WORKER_CONCURRENCY: '1',
+  // Every fire counted, so that a fire lost with Redis shows as a gap (found by the soak: fires due between
+  // the loss and the rebuild were never recorded).
+  JOB_COALESCE: 'false',
 });
 const api = await spawnApi(t, environment);
 
@@ -104,10 +108,21 @@ t.test('FLUSHALL: schedulers back within 30 s, in-flight runs closed out, nothin
     (await call('GET', '/api/v1/workers')).workers.some((w: { pid: number }) => w.pid === worker.pid),
   );
 
+  // Fires until well after the rebuild, then none: the gap, if any, is in between.
+  await waitFor('fires 10 s past the flush', async () =>
+    (await ticks()).some((e: { scheduled_time: string }) => Date.parse(e.scheduled_time) > flushedAt + 10_000),
+  );
   await call('DELETE', `/api/v1/jobs/${ticking.job_id}`);
   const all = await ticks();
   const times = all.map((e: { scheduled_time: string }) => e.scheduled_time);
   t.equal(new Set(times).size, times.length, 'no fire recorded twice');
+  const ms: number[] = [...new Set<number>(times.map((time: string) => Date.parse(time)))].sort((a, b) => a - b);
+  const gaps = ms.slice(1).filter((at, i) => at - (ms[i] as number) !== 2000);
+  t.same(
+    gaps.map((at) => new Date(at).toISOString()),
+    [],
+    `every 2 s fire from ${new Date(ms[0] as number).toISOString()} on is recorded, across the flush`,
+  );
   t.equal(api.child.exitCode, null, 'the API process was never restarted');
   t.equal(worker.child.exitCode, null, 'nor the worker');
 });

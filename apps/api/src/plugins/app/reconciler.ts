@@ -1,6 +1,6 @@
 import type { Config } from '@tickwork/config';
 import type { StoredJob } from '@tickwork/domain';
-import { type JobChangeFeed, PeriodicPass } from '@tickwork/queue';
+import { backfillLostFires, type JobChangeFeed, PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -46,15 +46,33 @@ export default fp(
     app.decorate('reconcileSchedulers', async () => {
       await reconciling.runNow();
     });
+    // When Redis was last seen holding the mirror: fires due since then may have been lost with it.
+    let intactAt = Date.now();
     const lossCheck = new PeriodicPass<void>({
       name: 'Redis loss check',
       intervalMs: REDIS_LOSS_CHECK_MS,
       run: async () => {
         // A pass under way (the first one of a big fleet) has not left its mark yet: nothing was lost.
-        if (reconciling.running || (await app.schedulerMirror.isIntact())) return;
+        const checkedAt = Date.now();
+        if (reconciling.running || (await app.schedulerMirror.isIntact())) {
+          intactAt = checkedAt;
+          return;
+        }
+        const lostSince = intactAt;
         app.log.warn('Redis lost the job schedulers; rebuilding them and the run queue from MongoDB');
         await app.reconcileSchedulers();
         await app.requeueWaitingRuns();
+        // Up to now, not to the rebuild: a fire between the two is in a scheduler too, and counts once.
+        const rebuiltAt = Date.now();
+        const fires = await backfillLostFires(
+          app.runQueue,
+          app.store.jobs.stream({ paused: false }),
+          lostSince,
+          rebuiltAt,
+          opts.config.jobCoalesce,
+        );
+        intactAt = rebuiltAt;
+        app.log.warn({ fires, since: new Date(lostSince).toISOString() }, 'fires due while Redis was lost are queued');
       },
       onError: (err) => app.log.warn({ err }, 'reconcile after Redis loss failed'),
     });
