@@ -8,6 +8,11 @@ export interface ReconcileReport {
   upserted: number;
   removed: number;
   unchanged: number;
+  /**
+   * Redis had lost the mirror (flushed, restarted empty, keys deleted) since the last complete pass, or
+   * during this one: the fires due meanwhile were never queued. Seen under the lock, by one pass only.
+   */
+  lost: boolean;
 }
 
 /**
@@ -87,8 +92,9 @@ export class SchedulerMirror {
     lockMs = 30_000,
   ): Promise<ReconcileReport | null> {
     return withRedisLock(this.redis, `${this.prefix}:reconcile-lock`, lockMs, async () => {
+      const markBefore = await this.redis.get(this.markKey);
       const existing = await this.existingSchedulers();
-      const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0 };
+      const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0, lost: markBefore === null };
       const wanted = new Set<string>();
       // Written a few at a time, so their round trips overlap, while the jobs stream in.
       let changed: StoredJob[] = [];
@@ -118,6 +124,8 @@ export class SchedulerMirror {
       }
       report.removed = stale.length;
       report.upserted = seen - report.unchanged;
+      // Gone since the start: lost during the pass, after some schedulers were read as present.
+      if ((await this.redis.get(this.markKey)) !== markBefore) report.lost = true;
       await this.redis.set(this.markKey, String(Date.now()));
       return report;
     });

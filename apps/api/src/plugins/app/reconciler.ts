@@ -18,6 +18,9 @@ declare module 'fastify' {
  */
 const REDIS_LOSS_CHECK_MS = 5000;
 
+/** How long BullMQ takes to hand a dead worker's job to another: its lock duration plus its stalled check. */
+const STALLED_RECOVERY_MS = 60_000;
+
 /**
  * How long start-up waits for the first pass. A small fleet is mirrored by then; a big one (100,000 jobs
  * takes minutes on FerretDB) goes on in the background instead of failing Fastify's start-up timeout.
@@ -29,6 +32,9 @@ const PASS_SHARE = 10;
 
 export default fp(
   async function reconciler(app: FastifyInstance, opts: { config: Config }) {
+    // When Redis was last known to hold the mirror: fires due since then may have been lost with it.
+    let intactAt = Date.now();
+    let firstPass = true;
     const reconciling = new PeriodicPass<void>({
       name: 'scheduler reconcile',
       // Every RECONCILE_INTERVAL_SEC, or ten times as long as the last pass took, whichever is longer: a
@@ -37,17 +43,45 @@ export default fp(
       restFactor: PASS_SHARE,
       // The Redis lock is the mirror's own (SchedulerMirror.reconcile): a pass another API holds it for is skipped.
       run: async () => {
+        const startedAt = Date.now();
         const active = withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges);
         const report = await app.schedulerMirror.reconcile(active);
         if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
+        if (report?.lost) await recoverRuns(firstPass);
+        else if (report) intactAt = startedAt;
+        firstPass = false;
       },
       onError: (err) => app.log.warn({ err }, 'reconcile failed'),
     });
+
+    /**
+     * After the pass that rebuilt a lost mirror: the waiting runs are queued again, and the fires due since
+     * a while before Redis was last seen whole (a fire a worker had taken but not yet recorded when it died
+     * would have come back to another worker as a stalled job, had Redis kept it). Fires recorded already
+     * count once; with JOB_COALESCE only each job's latest.
+     */
+    async function recoverRuns(atStart: boolean): Promise<void> {
+      const lostSince = intactAt - STALLED_RECOVERY_MS;
+      // At start a new Redis looks the same as a lost one: said, not warned.
+      const say = atStart ? app.log.info.bind(app.log) : app.log.warn.bind(app.log);
+      say('the job schedulers were missing from Redis: rebuilt them from MongoDB; queueing the runs it held again');
+      await app.requeueWaitingRuns();
+      // Up to now, not to the rebuild: a fire between the two is in a scheduler too, and counts once.
+      const rebuiltAt = Date.now();
+      const fires = await backfillLostFires(
+        app.runQueue,
+        app.store.jobs.stream({ paused: false }),
+        lostSince,
+        rebuiltAt,
+        opts.config.jobCoalesce,
+      );
+      intactAt = rebuiltAt;
+      if (fires > 0)
+        say({ fires, since: new Date(lostSince).toISOString() }, 'fires that Redis may have lost are queued');
+    }
     app.decorate('reconcileSchedulers', async () => {
       await reconciling.runNow();
     });
-    // When Redis was last seen holding the mirror: fires due since then may have been lost with it.
-    let intactAt = Date.now();
     const lossCheck = new PeriodicPass<void>({
       name: 'Redis loss check',
       intervalMs: REDIS_LOSS_CHECK_MS,
@@ -55,24 +89,11 @@ export default fp(
         // A pass under way (the first one of a big fleet) has not left its mark yet: nothing was lost.
         const checkedAt = Date.now();
         if (reconciling.running || (await app.schedulerMirror.isIntact())) {
-          intactAt = checkedAt;
+          if (!reconciling.running) intactAt = checkedAt;
           return;
         }
-        const lostSince = intactAt;
-        app.log.warn('Redis lost the job schedulers; rebuilding them and the run queue from MongoDB');
+        // The pass sees the loss itself, under its lock, and recovers (recoverRuns).
         await app.reconcileSchedulers();
-        await app.requeueWaitingRuns();
-        // Up to now, not to the rebuild: a fire between the two is in a scheduler too, and counts once.
-        const rebuiltAt = Date.now();
-        const fires = await backfillLostFires(
-          app.runQueue,
-          app.store.jobs.stream({ paused: false }),
-          lostSince,
-          rebuiltAt,
-          opts.config.jobCoalesce,
-        );
-        intactAt = rebuiltAt;
-        app.log.warn({ fires, since: new Date(lostSince).toISOString() }, 'fires due while Redis was lost are queued');
       },
       onError: (err) => app.log.warn({ err }, 'reconcile after Redis loss failed'),
     });

@@ -1,6 +1,6 @@
 // The scheduler mirror heals from MongoDB: a flushed Redis, a missing scheduler, a stale pattern or an
 // orphan scheduler are all put right by a reconcile pass, without restarting anything.
-import { SCHEDULED_RUN, schedulerIdFor } from '@tickwork/queue';
+import { BACKFILL_RUN, SCHEDULED_RUN, schedulerIdFor } from '@tickwork/queue';
 import { testEnvironment, waitFor } from '@tickwork/testing';
 import { startApi } from '@tickwork/testkit';
 import t from 'tap';
@@ -65,12 +65,26 @@ t.test('reconcile restores lost schedulers and removes orphans; paused jobs get 
 });
 
 t.test('after FLUSHALL-like loss of every key, one pass brings every active job back', async (t) => {
+  const ticking = (await api.request('POST', '/api/v1/jobs', { name: 'tick', job_class_string: 'a.B', second: '*' }))
+    .body.job_id;
   const before = await schedulerIds();
   const keys = await api.app.redis.keys(`${environment.config.queuePrefix}:*`);
   if (keys.length) await api.app.redis.del(...keys);
+  const lostAt = Date.now();
   t.same(await schedulerIds(), []);
+  // The periodic pass, not the loss check, comes first here: it sees the loss itself (found by the soak).
   await api.app.reconcileSchedulers();
   t.same(await schedulerIds(), before);
+  const backfills = async () =>
+    (await queue.getJobs(['waiting', 'delayed'])).filter((j) => j.name === BACKFILL_RUN && j.data.job_id === ticking);
+  const queued = await backfills();
+  t.equal(queued.length, 1, "the every-second job's latest fire that Redis may have lost is queued (coalesced)");
+  t.ok((queued[0]?.data.fire_ms as number) >= Math.floor(lostAt / 1000) * 1000 - 1000, 'a fire of the loss');
+  await api.app.reconcileSchedulers();
+  t.equal((await backfills()).length, 1, 'a pass over a whole mirror queues nothing more');
+  await api.request('DELETE', `/api/v1/jobs/${ticking}`);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await api.app.reconcileSchedulers();
 });
 
 t.test('a second process holding the reconcile lock makes this pass stand aside', async (t) => {
