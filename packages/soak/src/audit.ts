@@ -134,10 +134,14 @@ export function audit(input: AuditInput): AuditReport {
   }
 
   const starts = new Map<string, number>();
-  const lastEnd = new Map<string, 'ok' | 'fail'>();
+  const succeeded = new Set<string>();
+  const ends = new Map<string, string[]>();
   for (const line of input.runLog) {
     if (line.event === 'start') starts.set(line.e, (starts.get(line.e) ?? 0) + 1);
-    else if (line.outcome) lastEnd.set(line.e, line.outcome);
+    else if (line.outcome) {
+      if (line.outcome === 'ok') succeeded.add(line.e);
+      ends.set(line.e, [...(ends.get(line.e) ?? []), line.outcome]);
+    }
   }
   for (const e of input.executions) {
     if (LIVE.has(e.state)) {
@@ -149,13 +153,15 @@ export function audit(input: AuditInput): AuditReport {
       report.runs_twice++;
       example(`runs twice: ${e.execution_id} started ${started} times with ${e.attempts} earlier attempts`);
     }
+    // Recorded succeeded: some attempt logged its success (a lost attempt may log its end after a later one).
+    // A scheduled error is the last attempt refused before it ran: only the earlier attempts ran.
     const contradiction =
-      (e.state === 'succeeded' && lastEnd.get(e.execution_id) !== 'ok') ||
-      (e.state === 'scheduled error' && started > 0);
+      (e.state === 'succeeded' && !succeeded.has(e.execution_id)) ||
+      (e.state === 'scheduled error' && started > e.attempts);
     if (contradiction) {
       report.inconsistent++;
       example(
-        `inconsistent: ${e.execution_id} is ${e.state}, its run logged ${started} start(s), ended ${lastEnd.get(e.execution_id) ?? 'never'}`,
+        `inconsistent: ${e.execution_id} is ${e.state} after ${e.attempts} earlier attempt(s); its run logged ${started} start(s), ends ${JSON.stringify(ends.get(e.execution_id) ?? [])}`,
       );
     }
   }

@@ -116,18 +116,24 @@ export class FaultInjector {
     );
   }
 
-  private idle(processes: FleetProcess[]): FleetProcess | undefined {
-    const free = processes.filter((p) => !this.busy.has(p.name) && p.alive);
-    return free.length ? this.random.pick(free) : undefined;
+  /**
+   * One of `processes` picked by `draw`, or none when it is under a fault already or down. Each round takes the
+   * same draws whatever the fleet's state, so a seed replays the same rounds.
+   */
+  private idle(processes: FleetProcess[], draw: number): FleetProcess | undefined {
+    const picked = processes[Math.floor(draw * processes.length)];
+    return picked && !this.busy.has(picked.name) && picked.alive ? picked : undefined;
   }
 
   /** What a fault of `kind` does now, and on what; undefined when its target is already under a fault. */
   private plan(kind: FaultKind): { target: string; act: () => Promise<void> } | undefined {
-    const r = this.random;
+    const which = this.random.next();
+    const howLong = this.random.next();
+    const r = { between: (low: number, high: number) => low + (high - low) * howLong };
     switch (kind) {
       case 'kill-worker':
       case 'kill-api': {
-        const target = this.idle(kind === 'kill-api' ? this.fleet.apis : this.fleet.workers);
+        const target = this.idle(kind === 'kill-api' ? this.fleet.apis : this.fleet.workers, which);
         if (!target) return undefined;
         const downMs = r.between(1000, 8000);
         return {
@@ -140,7 +146,7 @@ export class FaultInjector {
         };
       }
       case 'pause-worker': {
-        const target = this.idle(this.fleet.workers);
+        const target = this.idle(this.fleet.workers, which);
         if (!target) return undefined;
         const pausedMs = this.options.leaseMs + r.between(1000, 5000);
         return {
@@ -155,7 +161,10 @@ export class FaultInjector {
         };
       }
       case 'cut-worker-link': {
-        const target = this.idle(this.fleet.workers.filter((w) => w.host));
+        const target = this.idle(
+          this.fleet.workers.filter((w) => w.host),
+          which,
+        );
         if (!target?.host) return undefined;
         const host = target.host;
         const cutMs = r.between(3000, 12_000);

@@ -123,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const passed = auditPassed(report) && enoughFaults;
     const summary = {
       seed: options.seed,
+      started: new Date(started).toISOString(),
       minutes: options.minutes,
       fires_due: report.fires_due,
       recorded_once: report.recorded_once,

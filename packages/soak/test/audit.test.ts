@@ -85,21 +85,40 @@ t.test('stuck, run twice, contradicting its run: each named', async (t) => {
   t.match(report, { stuck: 1, runs_twice: 1, inconsistent: 1 });
 });
 
-t.test('a retried fire may start once per attempt; its last end decides', async (t) => {
+t.test('a retried fire may start once per attempt; one logged success backs a succeeded', async (t) => {
   const report = audit(
     input({
       executions: [fire(0), fire(10 * S, 'succeeded', 'e10000', 2), fire(20 * S, 'failed')],
+      // The second attempt's worker was lost (paused): it logs its end after the third attempt's.
       runLog: [
         ...ran('e0'),
         ...ran('e10000', 'fail'),
-        ...ran('e10000', 'fail'),
+        { e: 'e10000', event: 'start' },
         ...ran('e10000'),
+        { e: 'e10000', event: 'end', outcome: 'fail' },
         ...ran('e20000', 'fail'),
       ],
     }),
   );
   t.match(report, { runs_twice: 0, inconsistent: 0 });
   t.ok(auditPassed(report));
+});
+
+t.test('a scheduled error after attempts that ran: only its last attempt was refused', async (t) => {
+  const ok = audit(
+    input({
+      executions: [fire(0), fire(10 * S, 'scheduled error', 'e10000', 2), fire(20 * S)],
+      runLog: [...ran('e0'), ...ran('e10000', 'fail'), ...ran('e10000', 'fail'), ...ran('e20000')],
+    }),
+  );
+  t.equal(ok.inconsistent, 0);
+  const ranAnyway = audit(
+    input({
+      executions: [fire(0), fire(10 * S, 'scheduled error', 'e10000', 1), fire(20 * S)],
+      runLog: [...ran('e0'), ...ran('e10000', 'fail'), ...ran('e10000'), ...ran('e20000')],
+    }),
+  );
+  t.equal(ranAnyway.inconsistent, 1, 'a refused last attempt that started anyway');
 });
 
 t.test('a 503 while the store is down (or just after) is promised; any other 5xx is an error', async (t) => {
