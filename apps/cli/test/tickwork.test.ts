@@ -223,6 +223,8 @@ function sampleFor(field: JobFieldName): [string, unknown] {
       return field === 'minute' ? ['7', '7'] : ['*', '*'];
     case 'json-array':
       return ['["a", 2]', ['a', 2]];
+    case 'tags':
+      return ['eu,backup', ['backup', 'eu']];
     case 'integer':
     case 'optional-integer':
       return ['3', 3];

@@ -78,7 +78,7 @@ export class RunHandler {
     const log = logger.child({ job_id: job.job_id, execution_id: fireExecutionId(job.job_id, fireMs) });
     if (!policy.coalesce && !backfill) {
       // Best effort: failing to queue the skipped fires must not cost this one.
-      await backfillSkippedFires(fleet.runQueue, job, rev, fireMs, Date.now()).then(
+      await backfillSkippedFires(fleet.runQueues, job, rev, fireMs, Date.now()).then(
         (n) => n > 0 && log.info({ fires: n }, 'fires skipped while this one waited are queued (JOB_COALESCE=false)'),
         (err) => log.warn({ err }, 'queueing the fires skipped while this one waited failed'),
       );

@@ -1,7 +1,7 @@
 import { type JobSummary, triggerFor } from '@tickwork/domain';
-import type { Queue } from 'bullmq';
 import { schedulerIdFor } from './queue-names.js';
 import { enqueueBackfills } from './run-queue.js';
+import type { RunQueues } from './run-queues.js';
 
 /** At most this many skipped fires are backfilled per late pickup (the most recent ones). */
 const MAX_BACKFILL = 1000;
@@ -13,7 +13,7 @@ const MAX_BACKFILL = 1000;
  * Returns how many were queued.
  */
 export async function backfillSkippedFires(
-  queue: Queue,
+  queues: RunQueues,
   job: JobSummary,
   rev: number,
   fireMs: number,
@@ -22,6 +22,8 @@ export async function backfillSkippedFires(
   const trigger = triggerFor(job);
   const first = trigger.nextFireTime(fireMs + 1);
   if (first === null || first > now) return 0;
+  // The job's scheduler, and its skipped fires, are in the queue of its worker tags.
+  const queue = queues.of(job.worker_tags);
   const next = (await queue.getJobScheduler(schedulerIdFor(job.job_id)))?.next;
   if (!next) return 0;
   const skipped: number[] = [];
