@@ -127,6 +127,18 @@ t.test('PUT moving a job to other tags moves its runs to the worker with them', 
   }
   const moved = await api.app.runQueues.of(['backup']).getJobScheduler(`job_${jobId}`);
   t.notOk(moved, 'no scheduler is left in the old queue');
+  const logs = (await api.request('GET', '/api/v1/logs')).body.logs as Array<{
+    job_id: string;
+    event: string;
+    description: string;
+  }>;
+  t.ok(
+    logs.some(
+      (l) =>
+        l.job_id === jobId && l.event === 'modified' && l.description.includes('worker_tags: ["backup"] => ["eu"]'),
+    ),
+    'the audit log has the change of tags',
+  );
 });
 
 t.test('a job with a tag no live worker has: each fire is a scheduled error naming it, after its grace', async (t) => {
