@@ -150,6 +150,7 @@ export class TickworkWorker {
         misfireGraceSec: config.jobMisfireGraceSec,
         maxInstances: config.jobMaxInstances,
         coalesce: config.jobCoalesce,
+        workerTags: config.workerTags,
       },
       delivery: new OutageRetry(giveUp.signal, logger),
       logger,
