@@ -152,6 +152,17 @@ t.test('a job with a tag no live worker has: each fire is a scheduled error nami
     },
     40_000,
   );
+  const run = await api.request('POST', '/api/v1/executions', { job_id: jobId });
+  t.equal(run.status, 200, 'a run-now is taken');
+  const given = await waitFor(
+    'the run-now given up',
+    async () => {
+      const res = await api.request('GET', `/api/v1/executions/${run.body.execution_id}`);
+      return res.body.state === 'scheduled error' ? res.body : undefined;
+    },
+    30_000,
+  );
+  t.match(given.description, /no live worker with tags: gpu\b/, 'a run-now waits its grace, then is given up');
   await api.request('PATCH', `/api/v1/jobs/${jobId}`);
   const first = errors.map((e) => Date.parse(e.scheduled_time)).sort((a, b) => a - b)[0] as number;
   t.ok(first >= created - 1000, 'a fire of the job');
@@ -160,7 +171,7 @@ t.test('a job with a tag no live worker has: each fire is a scheduled error nami
     t.notMatch(e.description, /tags: gpu, eu/);
     t.notOk([backup.pid, eu.pid].includes(e.pid), 'no worker took it');
   }
-  const all = await executionsOf(jobId);
+  const all = (await executionsOf(jobId)).filter((e) => e.execution_id !== run.body.execution_id);
   t.equal(new Set(all.map((e) => e.scheduled_time)).size, all.length, 'one record per fire');
   t.same(
     all.filter((e) => e.state !== 'scheduled error'),
