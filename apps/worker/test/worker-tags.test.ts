@@ -179,3 +179,13 @@ t.test('a job with a tag no live worker has: each fire is a scheduled error nami
     'never run',
   );
 });
+
+t.test('a tagged worker stops cleanly on SIGTERM and leaves the registry', async (t) => {
+  const exited = new Promise<number | null>((resolve) => backup.child.once('exit', (code) => resolve(code)));
+  backup.child.kill('SIGTERM');
+  t.equal(await exited, 0, 'exit code 0');
+  await waitFor('the worker gone from GET /api/v1/workers', async () => {
+    const res = await api.request('GET', '/api/v1/workers');
+    return !(res.body.workers as Array<{ pid: number }>).some((w) => w.pid === backup.pid);
+  });
+});
