@@ -30,6 +30,15 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
     case 'optional-url':
     case 'crontab':
       return (value) => (value === NONE ? CLEAR : value);
+    case 'tags':
+      // "backup,eu"; the API checks each tag. `none` is no tags (any worker).
+      return (value) =>
+        value === NONE
+          ? []
+          : value
+              .split(',')
+              .map((tag) => tag.trim())
+              .filter((tag) => tag !== '');
     case 'json-array':
       return (value) => {
         let parsed: unknown;
@@ -50,6 +59,7 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
 function helpFor(field: JobFieldName): string {
   const { description } = jobFieldSchema(field);
   const kind = jobFieldKind(field);
+  if (kind === 'tags') return `${description} (comma-separated, e.g. backup,eu; "${NONE}" for none)`;
   return kind.startsWith('optional-') || kind === 'crontab' ? `${description} ("${NONE}" to clear)` : description;
 }
 
@@ -59,8 +69,17 @@ function helpFor(field: JobFieldName): string {
  */
 export function addJobOptions(command: Command): Command {
   for (const field of JOB_FIELD_NAMES) {
+    const kind = jobFieldKind(field);
     const value =
-      field === 'pub_args' ? 'json' : jobFieldKind(field) === 'cron' ? 'expr' : field === 'cron' ? 'line' : 'value';
+      field === 'pub_args'
+        ? 'json'
+        : kind === 'cron'
+          ? 'expr'
+          : field === 'cron'
+            ? 'line'
+            : kind === 'tags'
+              ? 'tags'
+              : 'value';
     command.addOption(new Option(`${flagOf(field)} <${value}>`, helpFor(field)).argParser(parserFor(field)));
   }
   command.addOption(

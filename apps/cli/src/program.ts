@@ -192,6 +192,24 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
       ]);
     });
 
+  program
+    .command('workers')
+    .description('live workers: host, pid, tags, runs going and slots')
+    .action(async () => {
+      const { workers } = await (await api()).request('GET', '/api/v1/workers');
+      if (json()) return print(workers);
+      table(io, [
+        ['HOST', 'PID', 'TAGS', 'RUNNING', 'LAST HEARTBEAT'],
+        ...(workers as Array<Record<string, unknown>>).map((w) => [
+          String(w.hostname ?? ''),
+          String(w.pid ?? ''),
+          ((w.tags as string[] | undefined) ?? []).join(',') || '-',
+          `${w.running ?? 0}/${w.concurrency ?? 0}`,
+          String(w.last_heartbeat ?? ''),
+        ]),
+      ]);
+    });
+
   const users = program.command('users').description('users (admins only)');
   users.command('list').action(async () => print((await (await api()).request('GET', '/api/v1/users')).users));
   users

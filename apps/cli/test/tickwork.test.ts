@@ -236,6 +236,8 @@ function sampleFor(field: JobFieldName): [string, unknown] {
       return field === 'minute' ? ['7', '7'] : ['*', '*'];
     case 'json-array':
       return ['["a", 2]', ['a', 2]];
+    case 'tags':
+      return ['eu,backup', ['backup', 'eu']];
     case 'integer':
     case 'optional-integer':
       return ['3', 3];
@@ -370,3 +372,59 @@ t.test('import --crontab refuses a file cron would refuse, naming each bad line'
     'nothing imported',
   );
 });
+
+t.test(
+  'jobs add --worker-tags, export/import keep the tags; tickwork workers shows live workers with theirs',
+  async (t) => {
+    const [id] = await tickwork([
+      'jobs',
+      'add',
+      '--name',
+      'tagged',
+      '--class',
+      'simple_scheduler.jobs.sample_job.AwesomeJob',
+      '--hour',
+      '4',
+      '--worker-tags',
+      'eu, backup',
+    ]);
+    t.same(JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n')).worker_tags, ['backup', 'eu']);
+    await tickwork(['jobs', 'edit', id as string, '--worker-tags', 'none']);
+    t.same(JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n')).worker_tags, [], '"none": no tags');
+    await t.rejects(tickwork(['jobs', 'edit', id as string, '--worker-tags', 'Bad Tag']), /worker_tags/);
+
+    const file = join(scratch, 'tagged.json');
+    const exported = JSON.parse((await tickwork(['export'])).join('\n'));
+    const mine = exported.jobs.find((j: { name: string }) => j.name === 'tagged');
+    t.same(mine.worker_tags, [], 'exported with its tags');
+    mine.worker_tags = ['gpu'];
+    writeFileSync(file, JSON.stringify({ jobs: [mine] }));
+    t.same((await tickwork(['import', '--file', file])).slice(0, 1), [
+      'update "tagged" (simple_scheduler.jobs.sample_job.AwesomeJob): worker_tags',
+    ]);
+    t.same(JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n')).worker_tags, ['gpu'], 'imported');
+
+    await api.app.workerRegistry.publish(
+      {
+        worker_id: 'w'.repeat(32),
+        hostname: 'host-tagged',
+        pid: 4343,
+        started: new Date().toISOString(),
+        concurrency: 4,
+        tags: ['backup', 'eu'],
+        running: 1,
+        executions: [],
+        job_classes: [],
+        last_heartbeat: new Date().toISOString(),
+      },
+      60_000,
+    );
+    t.teardown(() => api.app.workerRegistry.remove('w'.repeat(32)));
+    const lines = await tickwork(['workers']);
+    t.match(lines[0], /^HOST\s+PID\s+TAGS\s+RUNNING/);
+    t.ok(
+      lines.some((line) => /^host-tagged\s+4343\s+backup,eu\s+1\/4/.test(line)),
+      lines.join('\n'),
+    );
+  },
+);

@@ -20,7 +20,7 @@ const environment = testEnvironment(t, {
   ADMIN_PASSWORD: 'Very$ecret',
 });
 const api = await startApi(t, environment);
-const worker = await spawnWorker(t, environment);
+const worker = await spawnWorker(t, environment, { WORKER_TAGS: 'backup' });
 mkdirSync(SHOTS, { recursive: true });
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -223,6 +223,42 @@ t.test('a crontab line instead of the fields: previewed, saved, shown in the Sch
   t.pass('back to the fields');
 });
 
+t.test('worker tags: typed comma-separated, shown, and a badge while no live worker has them', async (t) => {
+  const edit = async () => {
+    await jobRow(EDITED)
+      .getByRole('button', { name: `Edit ${EDITED}` })
+      .click();
+    const dialog = page.getByRole('dialog', { name: `Edit job ${EDITED}` });
+    await dialog.waitFor();
+    return { dialog, tags: dialog.getByLabel('Worker tags (comma-separated)', { exact: true }) };
+  };
+  let { dialog, tags } = await edit();
+  await tags.fill('GPU!');
+  await dialog.getByText(/tags of letters a-z/).waitFor();
+  t.ok(await dialog.getByRole('button', { name: 'Save changes' }).isDisabled(), 'no saving a bad tag');
+  await tags.fill('gpu, backup');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const row = jobRow(EDITED);
+  await row.locator('[data-unserved]').filter({ hasText: 'no live worker with tags: gpu' }).waitFor();
+  t.match(await row.locator('[data-worker-tags]').textContent(), /tags: backup, gpu/);
+
+  ({ dialog, tags } = await edit());
+  t.equal(await tags.inputValue(), 'backup,gpu', 'the dialog shows the tags');
+  await tags.fill('backup');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.locator('[data-worker-tags]').filter({ hasText: 'tags: backup' }).waitFor();
+  t.equal(await row.locator('[data-unserved]').count(), 0, 'a live worker has the tag: no badge');
+
+  ({ dialog, tags } = await edit());
+  await tags.fill('');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.locator('[data-worker-tags]').waitFor({ state: 'detached' });
+  t.pass('no tags again');
+});
+
 t.test('readable on a phone: nothing wider than the screen', async (t) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openTab('Jobs');
@@ -297,6 +333,7 @@ t.test('the workers page shows the live worker', async (t) => {
   const row = page.locator(`tbody tr[data-worker-pid="${worker.pid}"]`);
   await row.waitFor();
   t.match(await row.textContent(), /simple_scheduler/);
+  t.equal((await row.locator('[data-worker-tags]').textContent())?.trim(), 'backup', 'its tags');
   await shot('workers');
 });
 

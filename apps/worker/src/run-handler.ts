@@ -2,6 +2,7 @@ import {
   classRefusal,
   classRoleRefusal,
   fireExecutionId,
+  hasAllTags,
   instanceRefusal,
   type JobSummary,
   misfireRefusal,
@@ -35,6 +36,8 @@ export interface RunPolicy {
   maxInstances: number;
   /** JOB_COALESCE: fires skipped while a late one waited collapse into it (true), or are each recorded. */
   coalesce: boolean;
+  /** WORKER_TAGS: this worker's tags. */
+  workerTags: readonly string[];
 }
 
 export interface RunHandlerParts {
@@ -78,14 +81,15 @@ export class RunHandler {
     const log = logger.child({ job_id: job.job_id, execution_id: fireExecutionId(job.job_id, fireMs) });
     if (!policy.coalesce && !backfill) {
       // Best effort: failing to queue the skipped fires must not cost this one.
-      await backfillSkippedFires(fleet.runQueue, job, rev, fireMs, Date.now()).then(
+      await backfillSkippedFires(fleet.runQueues, job, rev, fireMs, Date.now()).then(
         (n) => n > 0 && log.info({ fires: n }, 'fires skipped while this one waited are queued (JOB_COALESCE=false)'),
         (err) => log.warn({ err }, 'queueing the fires skipped while this one waited failed'),
       );
     }
     const executionId = fireExecutionId(job.job_id, fireMs);
     const late = misfireRefusal(fireMs, Date.now(), job.misfire_grace_sec ?? policy.misfireGraceSec);
-    const refusal = late ?? this.classRefusal(job) ?? (await this.instanceSlot(job, executionId));
+    const refusal =
+      late ?? this.tagRefusal(job) ?? this.classRefusal(job) ?? (await this.instanceSlot(job, executionId));
     try {
       const result = await fleet.ledger.recordFire(job, fireMs, taskId, refusal);
       if ('taken' in result) await this.run(result.taken, log, signal);
@@ -141,6 +145,20 @@ export class RunHandler {
     } catch (err) {
       return classRefusal(err as Error);
     }
+  }
+
+  /**
+   * A fire reaches only workers with its job's tags, but one queued before a PUT changed the tags is read
+   * with the job's current definition: recorded, not run here, when this worker lacks a tag it now needs.
+   */
+  private tagRefusal(job: JobSummary): Refusal | null {
+    const tags = job.worker_tags ?? [];
+    if (hasAllTags(this.parts.policy.workerTags, tags)) return null;
+    const missing = tags.filter((tag) => !this.parts.policy.workerTags.includes(tag));
+    return {
+      description: `Not run: the job's worker_tags changed; this worker lacks ${missing.join(', ')}`,
+      result: '',
+    };
   }
 
   /** Takes one of the job's instance slots across the fleet, or says why not. */

@@ -3,7 +3,15 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Config } from '@tickwork/config';
 import { type Fleet, OutageRetry, openFleet } from '@tickwork/ledger';
-import { apschedulerRepeatStrategy, createRedis, PeriodicPass, QUEUE_NAME, type RedisClient } from '@tickwork/queue';
+import {
+  apschedulerRepeatStrategy,
+  createRedis,
+  PeriodicPass,
+  QUEUE_NAME,
+  type RedisClient,
+  runQueueName,
+  servedTagSets,
+} from '@tickwork/queue';
 import { JobClassRegistry } from '@tickwork/sdk';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -14,6 +22,11 @@ import { jobEnvironment } from './sandbox/job-environment.js';
 import { resolveRunAs } from './sandbox/run-as.js';
 import { containment } from './sandbox/run-containment.js';
 import { Sandbox } from './sandbox/sandbox.js';
+
+/** How often a worker with tags looks for tag sets newly in use. */
+const TAG_QUEUE_WATCH_MS = 2000;
+/** The most tag-set queues one worker consumes: each holds a blocking Redis connection. */
+const MAX_TAGGED_QUEUES = 16;
 
 export type WorkerConfig = Pick<
   Config,
@@ -36,6 +49,7 @@ export type WorkerConfig = Pick<
   | 'jobRunAs'
   | 'allowInternalUrls'
   | 'jobCgroup'
+  | 'workerTags'
 > & { mongodbUrl: string; redisUrl: string };
 
 /** What a worker process is made of, built once in start(). */
@@ -46,6 +60,8 @@ interface WorkerParts {
   running: RunningRuns;
   sandbox: Sandbox;
   bullWorker: Worker;
+  /** Starts a BullMQ worker on another run queue (a tag set's), on the shared connection. */
+  consume: (queueName: string) => Worker;
   /** Connections of their own: BullMQ's blocking reads, the stop channel's subscription, notice delivery. */
   connections: RedisClient[];
   sender: NotificationSender;
@@ -70,6 +86,14 @@ export class TickworkWorker {
    */
   private readonly presence: PeriodicPass<void>;
   private readonly leaseRenewal: PeriodicPass<void>;
+  /**
+   * The queues of the tag sets in use that this worker has all the tags of, each consumed by a BullMQ worker
+   * of its own. Found by watching the Redis set of tag sets in use rather than by consuming every subset of
+   * WORKER_TAGS (2^n queues, each one blocking Redis connection): a worker opens one connection per tag set
+   * jobs actually use, at most MAX_TAGGED_QUEUES.
+   */
+  private readonly taggedWorkers = new Map<string, Worker>();
+  private readonly tagQueues: PeriodicPass<void>;
 
   private constructor(
     readonly id: string,
@@ -79,6 +103,13 @@ export class TickworkWorker {
     const onError = (err: unknown) => parts.logger.warn({ err }, 'heartbeat failed');
     this.presence = new PeriodicPass({ name: 'heartbeat', intervalMs, onError, run: () => this.publishPresence() });
     this.leaseRenewal = new PeriodicPass({ name: 'lease renewal', intervalMs, onError, run: () => this.renewLeases() });
+    // A new tag set is found within a few seconds, so its first fire is not kept waiting long.
+    this.tagQueues = new PeriodicPass({
+      name: 'tag queues',
+      intervalMs: Math.min(intervalMs, TAG_QUEUE_WATCH_MS),
+      onError: (err) => parts.logger.warn({ err }, 'watching the tag sets in use failed'),
+      run: () => this.consumeTagQueues(),
+    });
   }
 
   /** Throws a ConfigError naming JOB_RUN_AS when that user cannot be had. */
@@ -119,6 +150,7 @@ export class TickworkWorker {
         misfireGraceSec: config.jobMisfireGraceSec,
         maxInstances: config.jobMaxInstances,
         coalesce: config.jobCoalesce,
+        workerTags: config.workerTags,
       },
       delivery: new OutageRetry(giveUp.signal, logger),
       logger,
@@ -130,17 +162,22 @@ export class TickworkWorker {
     // BullMQ gets a connection of its own (ours must never wait behind its blocking reads), and does not
     // close a connection it was given: stop() disconnects it.
     const bullConnection = createRedis(config.redisUrl);
-    const bullWorker = new Worker(QUEUE_NAME, (job, _token, signal) => handler.process(job, signal), {
-      connection: bullConnection,
-      prefix: config.queuePrefix,
-      concurrency: config.workerConcurrency,
-      // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): Redis hands each
-      // wake-up marker to one blocked worker, and if that one has just been cut off from the network, the
-      // others only notice a due fire at their next poll (see README, Guarantees).
-      drainDelay: 1,
-      settings: { repeatStrategy: apschedulerRepeatStrategy },
-    });
-    bullWorker.on('error', (err) => logger.error({ err }, 'queue error'));
+    // Every run queue's BullMQ worker shares this connection; each opens its own blocking one besides.
+    const consume = (queueName: string) => {
+      const consumer = new Worker(queueName, (job, _token, signal) => handler.process(job, signal), {
+        connection: bullConnection,
+        prefix: config.queuePrefix,
+        concurrency: config.workerConcurrency,
+        // An idle worker with nothing delayed polls again after 1 s (BullMQ's default is 5): Redis hands each
+        // wake-up marker to one blocked worker, and if that one has just been cut off from the network, the
+        // others only notice a due fire at their next poll (see README, Guarantees).
+        drainDelay: 1,
+        settings: { repeatStrategy: apschedulerRepeatStrategy },
+      });
+      consumer.on('error', (err) => logger.error({ err, queue: queueName }, 'queue error'));
+      return consumer;
+    };
+    const bullWorker = consume(QUEUE_NAME);
     const senderConnection = createRedis(config.redisUrl);
     const sender = new NotificationSender(
       senderConnection,
@@ -155,21 +192,49 @@ export class TickworkWorker {
       running,
       sandbox,
       bullWorker,
+      consume,
       connections: [subscriber, bullConnection, senderConnection],
       sender,
       giveUp,
       logger,
     });
     await bullWorker.waitUntilReady();
+    if (config.workerTags.length > 0) {
+      await worker.tagQueues.runNow();
+      worker.tagQueues.start();
+    }
     await Promise.all([worker.presence.runNow(), worker.leaseRenewal.runNow()]);
     worker.presence.start();
     worker.leaseRenewal.start();
     if (runAs) logger.info({ uid: runAs.uid, gid: runAs.gid }, `jobs run as ${runAs.name} (JOB_RUN_AS)`);
     logger.info(
-      { hostname: worker.hostname, pid: worker.pid, worker_id: id, job_classes: registry.metaInfo().length },
+      {
+        hostname: worker.hostname,
+        pid: worker.pid,
+        worker_id: id,
+        job_classes: registry.metaInfo().length,
+        tags: config.workerTags,
+      },
       `worker started on ${worker.hostname} with pid ${worker.pid}`,
     );
     return worker;
+  }
+
+  /** Starts consuming the queue of each tag set in use that this worker has all the tags of. */
+  private async consumeTagQueues(): Promise<void> {
+    const { config, fleet, consume, logger } = this.parts;
+    for (const tags of servedTagSets(config.workerTags, await fleet.runQueues.tagSets())) {
+      const name = runQueueName(tags);
+      if (this.taggedWorkers.has(name)) continue;
+      if (this.taggedWorkers.size >= MAX_TAGGED_QUEUES) {
+        logger.error({ queue: name }, `not consumed: this worker consumes ${MAX_TAGGED_QUEUES} tag queues already`);
+        continue;
+      }
+      const consumer = consume(name);
+      this.taggedWorkers.set(name, consumer);
+      await consumer.waitUntilReady();
+      logger.info({ queue: name, tags }, `consuming the runs of jobs tagged ${tags.join(', ')}`);
+    }
   }
 
   /** Tells the fleet this worker lives and which runs it holds (Redis). */
@@ -182,6 +247,7 @@ export class TickworkWorker {
         pid: this.pid,
         started: this.started.toISOString(),
         concurrency: config.workerConcurrency,
+        tags: config.workerTags,
         running: running.size,
         executions: [...new Set([...running.held(), ...(fleet.leases?.list() ?? [])])],
         job_classes: registry.metaInfo(),
@@ -215,7 +281,8 @@ export class TickworkWorker {
    */
   async stop(): Promise<void> {
     const { config, fleet, running, bullWorker, giveUp, sandbox, sender, connections, logger } = this.parts;
-    const closing = bullWorker.close();
+    await this.tagQueues.stop(5000);
+    const closing = Promise.all([bullWorker.close(), ...[...this.taggedWorkers.values()].map((w) => w.close())]);
     const grace = setTimeout(() => {
       for (const run of running.list()) running.abort(run.executionId, 'shutdown');
       // Writes still waiting for MongoDB get one more grace, then are dropped: the reaper closes them out.

@@ -144,3 +144,23 @@ export function internalUrls(raw: string | undefined, name: string): boolean | s
   }
   return entries;
 }
+
+/** At most this many WORKER_TAGS: a worker consumes a queue per tag set in use that it has all the tags of. */
+export const MAX_WORKER_TAGS = 8;
+
+/** WORKER_TAGS: comma-separated tags of a-z, 0-9, _ and -; returned unique and sorted. */
+export function workerTags(raw: string | undefined, name: string): string[] {
+  const tags = (raw ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+  for (const tag of tags) {
+    if (!/^[a-z0-9_-]{1,64}$/.test(tag)) {
+      throw new ConfigError(name, `${JSON.stringify(tag)} is not a tag (letters a-z, digits, _ and -, at most 64)`);
+    }
+  }
+  const unique = [...new Set(tags)].sort();
+  if (unique.length > MAX_WORKER_TAGS)
+    throw new ConfigError(name, `at most ${MAX_WORKER_TAGS} tags, got ${unique.length}`);
+  return unique;
+}

@@ -5,6 +5,7 @@ import {
   internalUrls,
   LOG_LEVELS,
   logLevel,
+  MAX_WORKER_TAGS,
   origin,
   passthroughName,
   queuePrefix,
@@ -13,6 +14,7 @@ import {
   sessionSecret,
   timeZone,
   trustedProxies,
+  workerTags,
 } from './formats.js';
 import type { Variable } from './variable.js';
 
@@ -139,6 +141,19 @@ export const VARIABLES = [
     doc: 'runs one worker process executes at once',
   },
   {
+    env: 'WORKER_TAGS',
+    key: 'workerTags',
+    field: custom({
+      defaultText: undefined,
+      accepts: `comma-separated tags of a-z, 0-9, _ and - (at most ${MAX_WORKER_TAGS})`,
+      parse: workerTags,
+    }),
+    readBy: 'worker',
+    section: 'scheduling',
+    doc: "this worker's tags: besides untagged jobs it runs those whose `worker_tags` it has all of (see Worker tags)",
+    example: 'backup,eu',
+  },
+  {
     env: 'WORKER_HEARTBEAT_SEC',
     key: 'workerHeartbeatSec',
     field: integer({ default: 10, min: 1, max: 3600 }),
@@ -263,9 +278,12 @@ export const VARIABLES = [
     env: 'JOB_MISFIRE_GRACE_SEC',
     key: 'jobMisfireGraceSec',
     field: integer({ default: 3600, min: 0, max: 31_536_000 }),
-    readBy: 'worker',
+    readBy: 'API and worker',
     section: 'scheduling',
     doc: 'a fire picked up later than this many seconds is not run (jobs without their own `misfire_grace_sec`)',
+    details:
+      'The API reads it too: a fire of a job with `worker_tags` that no live worker has waits this long, then is ' +
+      'recorded as `scheduled error`.',
   },
   {
     env: 'JOB_COALESCE',

@@ -47,6 +47,8 @@ t.test('every bad value is an error naming its variable', async (t) => {
     [{ JOB_CLASS_ROLES: 'a.B=editor,c.D' }, /^JOB_CLASS_ROLES: "c.D" is not job_class_string=role/],
     [{ JOB_CLASS_ROLES: 'a.B=viewer' }, /^JOB_CLASS_ROLES: a.B: the role must be editor or admin, got "viewer"/],
     [{ JOB_CLASS_ROLES: 'a.B=admin,a.B=editor' }, /^JOB_CLASS_ROLES: a.B is named twice/],
+    [{ WORKER_TAGS: 'backup,EU' }, /^WORKER_TAGS: "EU" is not a tag/],
+    [{ WORKER_TAGS: 'a,b,c,d,e,f,g,h,i' }, /^WORKER_TAGS: at most 8 tags, got 9/],
     [{ ALLOWED_HOSTS: 'ok.example, https://bad.example' }, /^ALLOWED_HOSTS: "https:\/\/bad.example" is not host/],
     [{ ALLOWED_HOSTS: 'ok.example:70000' }, /^ALLOWED_HOSTS: "ok.example:70000" is not host or host:port/],
     [{ JOB_RUN_AS: 'no body' }, /^JOB_RUN_AS: "no body" is neither a user name nor uid\[:gid\]/],
@@ -71,6 +73,11 @@ t.test('JOB_CLASS_ROLES maps classes to roles', async (t) => {
       .jobClassRoles,
     { 'simple_scheduler.jobs.shell_job.ShellJob': 'editor', 'other.Class': 'admin' },
   );
+});
+
+t.test('WORKER_TAGS: comma-separated, unique and sorted; none by default', async (t) => {
+  t.same(loadConfig({}).workerTags, []);
+  t.same(loadConfig({ WORKER_TAGS: ' eu, backup,eu,' }).workerTags, ['backup', 'eu']);
 });
 
 t.test('JOB_RUN_AS takes a name or uid[:gid]', async (t) => {

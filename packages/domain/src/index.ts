@@ -17,3 +17,4 @@ export * from './run-output.js';
 export * from './time-format.js';
 export * from './unknown-fields.js';
 export * from './validation-error.js';
+export * from './worker-tags.js';

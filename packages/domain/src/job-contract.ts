@@ -13,6 +13,11 @@ export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
 
 export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 
+/** A worker tag: what WORKER_TAGS and a job's worker_tags hold. Safe in a queue name and a Redis key. */
+export const WORKER_TAG_PATTERN = '^[a-z0-9_-]+$';
+export const MAX_WORKER_TAG_LENGTH = 64;
+export const MAX_JOB_WORKER_TAGS = 16;
+
 const cron = (description: string) =>
   Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })], {
     description: `${description} (APScheduler cron syntax); omitted fields are filled in as APScheduler does`,
@@ -79,6 +84,12 @@ export const JobFields = Type.Object({
   notify_webhook_url: url('Receives a JSON POST for each failed, timed-out or skipped run (a secret)'),
   notify_slack_url: url('A Slack incoming-webhook URL told of each failed, timed-out or skipped run (a secret)'),
   description: Type.String({ maxLength: 2000, default: '', description: 'A free-text note on the job, for people' }),
+  worker_tags: Type.Array(Type.String({ pattern: WORKER_TAG_PATTERN, maxLength: MAX_WORKER_TAG_LENGTH }), {
+    maxItems: MAX_JOB_WORKER_TAGS,
+    default: [],
+    description:
+      'Runs only on a worker started with all of these tags (WORKER_TAGS), e.g. ["backup", "eu"]; letters a-z, digits, _ and -; none: any worker',
+  }),
 });
 
 export type JobFieldName = keyof typeof JobFields.properties;
@@ -106,11 +117,20 @@ export function jobFieldDefault(field: JobFieldName): unknown {
 }
 
 /** What a field holds, as a form or a command line must read it. */
-export type JobFieldKind = 'text' | 'cron' | 'crontab' | 'json-array' | 'integer' | 'optional-integer' | 'optional-url';
+export type JobFieldKind =
+  | 'text'
+  | 'cron'
+  | 'crontab'
+  | 'json-array'
+  | 'tags'
+  | 'integer'
+  | 'optional-integer'
+  | 'optional-url';
 
 export function jobFieldKind(field: JobFieldName): JobFieldKind {
   if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return 'cron';
   if (field === 'cron') return 'crontab';
+  if (field === 'worker_tags') return 'tags';
   const schema = jobFieldSchema(field) as TSchema & { type?: string; anyOf?: Array<{ type?: string }> };
   if (schema.type === 'array') return 'json-array';
   if (schema.type === 'integer') return 'integer';

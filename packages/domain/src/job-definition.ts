@@ -19,6 +19,7 @@ import type { Role } from './role.js';
 import { refuseUnknownFields } from './unknown-fields.js';
 import { utf8ByteLength } from './utf8.js';
 import { ValidationError } from './validation-error.js';
+import { normalizeWorkerTags } from './worker-tags.js';
 
 /**
  * A job's schedule as stored: the APScheduler fields, normalized, or a crontab line (`cron`), and the zone
@@ -160,6 +161,7 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
     name: input.name,
     job_class_string: input.job_class_string,
     pub_args: jobArguments(input.pub_args ?? []),
+    worker_tags: normalizeWorkerTags(input.worker_tags ?? []),
     ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
     paused: false,
   };
@@ -177,6 +179,7 @@ export function mergeJobChanges(before: JobDefinition, changes: JobChanges): Job
     ...before,
     ...given,
     pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
+    worker_tags: normalizeWorkerTags(changes.worker_tags ?? before.worker_tags ?? []),
     ...normalizeSchedule(scheduleChanges(before, changes), changes.timezone ?? before.timezone),
   };
 }

@@ -1,7 +1,6 @@
 import type { Config } from '@tickwork/config';
 import {
   createRedis,
-  createRunQueue,
   FailureNotifier,
   InstanceLimiter,
   JobChangeFeed,
@@ -10,6 +9,7 @@ import {
   RunEndReporter,
   RunMetrics,
   RunOutputStream,
+  RunQueues,
   SchedulerMirror,
   WorkerRegistry,
   withDeadline,
@@ -45,7 +45,10 @@ export type FleetRole =
 export interface Fleet {
   store: Store;
   redis: RedisClient;
+  /** The base run queue (jobs without worker tags): runQueues.base. */
   runQueue: Queue;
+  /** Every run queue: the base one and one per tag set in use. */
+  runQueues: RunQueues;
   schedulerMirror: SchedulerMirror;
   workers: WorkerRegistry;
   control: RunControlChannel;
@@ -73,8 +76,8 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
     },
   });
   const redis = createRedis(config.redisUrl);
-  const runQueue = createRunQueue(redis, config.queuePrefix);
-  runQueue.on('error', (err) => log.error({ err }, 'queue error'));
+  const runQueues = new RunQueues(redis, config.queuePrefix, (err) => log.error({ err }, 'queue error'));
+  const runQueue = runQueues.base;
   const notifier = new FailureNotifier(redis, config.queuePrefix, {
     webhookUrl: config.notifyWebhookUrl,
     slackUrl: config.notifySlackUrl,
@@ -92,7 +95,7 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
   tally.unref();
   const ledger = new RunLedger({
     store,
-    runQueue,
+    runQueues,
     ends,
     log,
     delivery,
@@ -107,7 +110,8 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
     store,
     redis,
     runQueue,
-    schedulerMirror: new SchedulerMirror(runQueue, redis, config.queuePrefix),
+    runQueues,
+    schedulerMirror: new SchedulerMirror(runQueues, redis, config.queuePrefix),
     workers: new WorkerRegistry(redis, config.queuePrefix),
     control,
     metrics,
@@ -123,7 +127,7 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
       clearInterval(tally);
       await withDeadline(tallyCommands(), 1000, 'recording store command counts').catch(() => undefined);
       await notifier.close();
-      await runQueue.close();
+      await runQueues.close();
       redis.disconnect();
       await store.close();
     },

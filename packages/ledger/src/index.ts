@@ -7,3 +7,4 @@ export * from './ledger-import.js';
 export * from './ledger-log.js';
 export * from './run-ledger.js';
 export * from './run-reaper.js';
+export * from './unserved-runs.js';

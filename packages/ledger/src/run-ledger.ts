@@ -21,11 +21,11 @@ import {
   type RedisClient,
   type RunControlChannel,
   type RunEndReporter,
+  type RunQueues,
   type RunTiming,
   withDeadline,
 } from '@tickwork/queue';
 import { Store } from '@tickwork/store';
-import type { Queue } from 'bullmq';
 import { type Delivery, deliverOnce } from './delivery.js';
 import type { LeaseBook } from './lease-book.js';
 import type { LedgerFeed } from './ledger-feed.js';
@@ -42,7 +42,7 @@ export interface RunHost {
 /** What a ledger works with; the API's has no host, a worker's has its own. */
 export interface LedgerContext {
   store: Store;
-  runQueue: Queue;
+  runQueues: RunQueues;
   ends: RunEndReporter;
   log: LedgerLog;
   /** How a write that met a store outage is handled (default: it fails). */
@@ -280,7 +280,7 @@ export class RunLedger {
     };
     try {
       await withDeadline(
-        enqueueRecordedRun(this.ctx.runQueue, data),
+        enqueueRecordedRun(this.ctx.runQueues, data),
         this.ctx.enqueueDeadlineMs ?? ENQUEUE_DEADLINE_MS,
         'queueing the run',
       );
@@ -294,6 +294,33 @@ export class RunLedger {
       throw err;
     }
     return executionId;
+  }
+
+  /**
+   * A fire no live worker could take (none has all of the job's worker tags) within its misfire grace:
+   * recorded as `scheduled error` saying why. Its record's id is the fire's, as a worker's would be, so a
+   * fire recorded here and taken by a worker after all (one came up meanwhile) is recorded once. False
+   * when the fire was recorded already.
+   */
+  async recordUnservedFire(job: JobSummary, fireMs: number, refusal: Refusal): Promise<boolean> {
+    const record = { execution_id: fireExecutionId(job.job_id, fireMs), job, scheduled_time: fireMs };
+    const entry = recordedEntry({ ...record, state: ExecutionState.scheduledError, ...refusal }, this.clock(), newId());
+    if (!(await this.write('recording an unserved fire', entry))) return false;
+    this.reportEnd(entry, job, { state: ExecutionState.scheduledError, ...refusal }, '', -1);
+    return true;
+  }
+
+  /**
+   * A waiting run (a run-now, a retry) no live worker could take: given up as `scheduled error`, unless a
+   * worker claimed it meanwhile (then false). The same transition a worker's claim is, so one of them wins.
+   */
+  async giveUpUnserved(run: RecordedRunData, refusal: Refusal): Promise<boolean> {
+    const entry = this.step(run, ExecutionState.scheduled, ExecutionEvent.refused, ExecutionState.scheduledError, {
+      ...refusal,
+    });
+    if (!(await this.write('giving up an unserved run', entry))) return false;
+    this.reportEnd(entry, run.job, { state: ExecutionState.scheduledError, ...refusal }, '', -1);
+    return true;
   }
 
   /**
@@ -361,7 +388,7 @@ export class RunLedger {
 
   /** Queues a waiting execution's run again (its queue entry was lost); a no-op when the entry exists. */
   async requeue(execution: Execution): Promise<void> {
-    await enqueueRecordedRun(this.ctx.runQueue, this.queued(execution), (execution.run_after ?? 0) - this.clock());
+    await enqueueRecordedRun(this.ctx.runQueues, this.queued(execution), (execution.run_after ?? 0) - this.clock());
   }
 
   // ---- reads --------------------------------------------------------------------------------------------
@@ -462,7 +489,7 @@ export class RunLedger {
   /** Queues the next attempt. Until Redis takes it the worker keeps vouching for the run (its lease). */
   private async enqueueNext(attempt: Omit<Attempt, 'started' | 'fired'>, delayMs: number): Promise<void> {
     await enqueueRecordedRun(
-      this.ctx.runQueue,
+      this.ctx.runQueues,
       {
         job_id: attempt.job.job_id,
         execution_id: attempt.execution_id,

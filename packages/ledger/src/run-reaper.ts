@@ -1,7 +1,6 @@
 import { dayOf, type Execution, ExecutionState } from '@tickwork/domain';
-import { MANUAL_RUN, RETRY_RUN, type RecordedRunData, type WorkerRegistry } from '@tickwork/queue';
+import { MANUAL_RUN, RETRY_RUN, type RecordedRunData, type RunQueues, type WorkerRegistry } from '@tickwork/queue';
 import type { LeaseDocument, Store } from '@tickwork/store';
-import type { Queue } from 'bullmq';
 import type { LedgerLog } from './ledger-log.js';
 import type { RunLedger } from './run-ledger.js';
 
@@ -9,7 +8,7 @@ export interface RunReaperContext {
   store: Store;
   ledger: RunLedger;
   workers: WorkerRegistry;
-  runQueue: Queue;
+  runQueues: RunQueues;
   /** How long a worker's newest lease stands without renewal (EXECUTION_LEASE_SEC). */
   leaseMs: number;
   log: LedgerLog;
@@ -77,7 +76,8 @@ export class RunReaper {
   /** Runs again the queue entries of waiting runs that a worker gave up on; returns how many. */
   async retryFailedEntries(): Promise<number> {
     let retried = 0;
-    for (const entry of await this.ctx.runQueue.getFailed(0, 199)) {
+    const failed = await Promise.all((await this.ctx.runQueues.all()).map((queue) => queue.getFailed(0, 199)));
+    for (const entry of failed.flat()) {
       if (entry.name !== MANUAL_RUN && entry.name !== RETRY_RUN) continue;
       const data = entry.data as RecordedRunData;
       const execution = await this.ctx.ledger.get(data.execution_id);

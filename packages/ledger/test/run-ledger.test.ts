@@ -9,7 +9,7 @@ import {
   ExecutionState as S,
 } from '@tickwork/domain';
 import { openFleet, RunLedger } from '@tickwork/ledger';
-import { createRedis, createRunQueue, recordedRunIdFor } from '@tickwork/queue';
+import { createRedis, RunQueues, recordedRunIdFor } from '@tickwork/queue';
 import { testEnvironment } from '@tickwork/testing';
 import t from 'tap';
 
@@ -171,7 +171,7 @@ t.test('a run-now Redis does not take in time is given up, saying so', async (t)
   t.teardown(() => nowhere.disconnect());
   const ledger = new RunLedger({
     store: api.store,
-    runQueue: createRunQueue(nowhere, environment.config.queuePrefix),
+    runQueues: new RunQueues(nowhere, environment.config.queuePrefix),
     ends: api.ends,
     log: quiet,
     enqueueDeadlineMs: 300,

@@ -1,8 +1,8 @@
 import { type JobSummary, runSnapshot, type StoredJob, triggerFor } from '@tickwork/domain';
-import type { Queue } from 'bullmq';
 import type { BackfillRunData } from './queue-names.js';
 import { schedulerIdFor } from './queue-names.js';
 import { enqueueBackfills } from './run-queue.js';
+import type { RunQueues } from './run-queues.js';
 
 /** At most this many skipped fires are backfilled per late pickup (the most recent ones). */
 const MAX_BACKFILL = 1000;
@@ -14,7 +14,7 @@ const MAX_BACKFILL = 1000;
  * Returns how many were queued.
  */
 export async function backfillSkippedFires(
-  queue: Queue,
+  queues: RunQueues,
   job: JobSummary,
   rev: number,
   fireMs: number,
@@ -23,6 +23,8 @@ export async function backfillSkippedFires(
   const trigger = triggerFor(job);
   const first = trigger.nextFireTime(fireMs + 1);
   if (first === null || first > now) return 0;
+  // The job's scheduler, and its skipped fires, are in the queue of its worker tags.
+  const queue = queues.of(job.worker_tags);
   const next = (await queue.getJobScheduler(schedulerIdFor(job.job_id)))?.next;
   if (!next) return 0;
   const skipped: number[] = [];
@@ -50,19 +52,21 @@ const BACKFILL_BATCH = 1000;
  * before it. Returns how many were queued.
  */
 export async function backfillLostFires(
-  queue: Queue,
+  queues: RunQueues,
   jobs: AsyncIterable<StoredJob>,
   from: number,
   to: number,
   coalesce: boolean,
 ): Promise<number> {
-  let batch: BackfillRunData[] = [];
+  // Per tag set: a job's fires go to the queue of its worker tags.
+  const batches = new Map<string, { tags: readonly string[]; fires: BackfillRunData[] }>();
   let queued = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await enqueueBackfills(queue, batch);
-    queued += batch.length;
-    batch = [];
+  const flush = async (key: string) => {
+    const batch = batches.get(key);
+    if (!batch || batch.fires.length === 0) return;
+    await enqueueBackfills(await queues.forWriting(batch.tags), batch.fires);
+    queued += batch.fires.length;
+    batch.fires = [];
   };
   for await (const stored of jobs) {
     const trigger = triggerFor(stored);
@@ -71,11 +75,16 @@ export async function backfillLostFires(
       due.push(at);
       if (due.length > MAX_BACKFILL) due.shift();
     }
+    if (due.length === 0) continue;
+    const tags = stored.worker_tags ?? [];
+    const key = tags.join(',');
+    const batch = batches.get(key) ?? { tags, fires: [] };
+    batches.set(key, batch);
     const job = runSnapshot(stored);
     for (const at of coalesce ? due.slice(-1) : due)
-      batch.push({ job_id: stored.job_id, fire_ms: at, job, rev: stored.revision });
-    if (batch.length >= BACKFILL_BATCH) await flush();
+      batch.fires.push({ job_id: stored.job_id, fire_ms: at, job, rev: stored.revision });
+    if (batch.fires.length >= BACKFILL_BATCH) await flush(key);
   }
-  await flush();
+  for (const key of batches.keys()) await flush(key);
   return queued;
 }

@@ -14,5 +14,6 @@ export * from './run-end-reporter.js';
 export * from './run-metrics.js';
 export * from './run-output-stream.js';
 export * from './run-queue.js';
+export * from './run-queues.js';
 export * from './scheduler-mirror.js';
 export * from './worker-registry.js';

@@ -1,7 +1,22 @@
 import type { JobSummary } from '@tickwork/domain';
 
-/** The one BullMQ queue every run goes through, under QUEUE_PREFIX. */
+/** The BullMQ queue every run of a job without worker_tags goes through, under QUEUE_PREFIX. */
 export const QUEUE_NAME = 'runs';
+
+/**
+ * The queue of the runs of jobs with worker tags (normalized: sorted, unique): one per distinct tag set,
+ * `runs@backup,eu`, consumed only by workers having all of them. No tags: the base queue. (BullMQ refuses
+ * ':' in a queue name; tags are [a-z0-9_-], so '@' and ',' cannot be confused with them.)
+ */
+export function runQueueName(tags: readonly string[]): string {
+  return tags.length === 0 ? QUEUE_NAME : `${QUEUE_NAME}@${tags.join(',')}`;
+}
+
+/** The tag sets a worker with `workerTags` consumes, of those in use: each one all of whose tags it has. */
+export function servedTagSets(workerTags: readonly string[], inUse: ReadonlyArray<readonly string[]>): string[][] {
+  const have = new Set(workerTags);
+  return inUse.filter((set) => set.length > 0 && set.every((tag) => have.has(tag))).map((set) => [...set]);
+}
 
 /**
  * BullMQ job names: a fire of a job's scheduler; a run-now request; a re-run of a failed fire (the job's

@@ -1,8 +1,9 @@
 import { runSnapshot, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
-import { jobIdOfScheduler, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
+import { jobIdOfScheduler, runQueueName, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
 import type { RedisClient } from './redis-connection.js';
 import { withRedisLock } from './redis-lock.js';
+import type { RunQueues } from './run-queues.js';
 
 export interface ReconcileReport {
   upserted: number;
@@ -17,11 +18,12 @@ export interface ReconcileReport {
 
 /**
  * Keeps BullMQ's job schedulers an exact mirror of the active jobs in MongoDB: one scheduler per active
- * job, none for paused or deleted ones. Pause removes the scheduler (BullMQ has no per-scheduler pause).
+ * job, in the queue of its worker tags, none for paused or deleted ones, none in any other queue. Pause
+ * removes the scheduler (BullMQ has no per-scheduler pause).
  */
 export class SchedulerMirror {
   constructor(
-    private readonly queue: Queue,
+    private readonly queues: RunQueues,
     private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
@@ -42,15 +44,25 @@ export class SchedulerMirror {
       return;
     }
     const data: ScheduledRunData = { job_id: job.job_id, job: runSnapshot(job), rev: job.revision };
-    await this.queue.upsertJobScheduler(
+    const queue = await this.queues.forWriting(job.worker_tags);
+    await queue.upsertJobScheduler(
       schedulerIdFor(job.job_id),
       { pattern: schedulePattern(job), tz: job.timezone },
       { name: SCHEDULED_RUN, data, opts: { removeOnComplete: true, removeOnFail: 1000 } },
     );
+    // A job whose worker tags changed leaves its old queue (a no-op in every queue it was not in).
+    await this.removeFrom(
+      job.job_id,
+      (await this.queues.all()).filter((other) => other !== queue),
+    );
   }
 
   async remove(jobId: string): Promise<void> {
-    await this.queue.removeJobScheduler(schedulerIdFor(jobId));
+    await this.removeFrom(jobId, await this.queues.all());
+  }
+
+  private async removeFrom(jobId: string, queues: readonly Queue[]): Promise<void> {
+    await Promise.all(queues.map((queue) => queue.removeJobScheduler(schedulerIdFor(jobId))));
   }
 
   /**
@@ -62,7 +74,7 @@ export class SchedulerMirror {
   private async upsertChanged(jobs: readonly StoredJob[]): Promise<number> {
     const upserted = await Promise.all(
       jobs.map(async (job) => {
-        const now = await this.queue.getJobScheduler(schedulerIdFor(job.job_id));
+        const now = await this.queues.of(job.worker_tags).getJobScheduler(schedulerIdFor(job.job_id));
         if (now && sameScheduler(describe(now), job)) return 0;
         await this.upsert(job);
         return 1;
@@ -71,15 +83,23 @@ export class SchedulerMirror {
     return jobs.length - upserted.reduce<number>((sum, n) => sum + n, 0);
   }
 
-  /** Each scheduler's schedule, keyed by id: read a page at a time, keeping only what the comparison needs. */
-  private async existingSchedulers(): Promise<Map<string, SchedulerShape>> {
-    const existing = new Map<string, SchedulerShape>();
+  /**
+   * Each scheduler's schedule, keyed by queue name and id: read a page at a time, keeping only what the
+   * comparison needs.
+   */
+  private async existingSchedulers(queues: readonly Queue[]): Promise<Map<string, Map<string, SchedulerShape>>> {
+    const existing = new Map<string, Map<string, SchedulerShape>>();
     const page = 1000;
-    for (let start = 0; ; start += page) {
-      const schedulers = await this.queue.getJobSchedulers(start, start + page - 1, true);
-      for (const scheduler of schedulers) existing.set(scheduler.key, describe(scheduler));
-      if (schedulers.length < page) return existing;
+    for (const queue of queues) {
+      const inQueue = new Map<string, SchedulerShape>();
+      existing.set(queue.name, inQueue);
+      for (let start = 0; ; start += page) {
+        const schedulers = await queue.getJobSchedulers(start, start + page - 1, true);
+        for (const scheduler of schedulers) inQueue.set(scheduler.key, describe(scheduler));
+        if (schedulers.length < page) break;
+      }
     }
+    return existing;
   }
 
   /**
@@ -93,17 +113,27 @@ export class SchedulerMirror {
   ): Promise<ReconcileReport | null> {
     return withRedisLock(this.redis, `${this.prefix}:reconcile-lock`, lockMs, async () => {
       const markBefore = await this.redis.get(this.markKey);
-      const existing = await this.existingSchedulers();
+      // Tag sets are noted in Redis again as jobs are upserted: after Redis lost its data, workers must find them.
+      this.queues.forgetNoted();
+      const queues = await this.queues.all();
+      const existing = await this.existingSchedulers(queues);
       const report: ReconcileReport = { upserted: 0, removed: 0, unchanged: 0, lost: markBefore === null };
+      /** Each wanted scheduler as `queue name` + NUL + `scheduler id`: anything else is stale. */
       const wanted = new Set<string>();
+      const noted = new Set<string>();
       // Written a few at a time, so their round trips overlap, while the jobs stream in.
       let changed: StoredJob[] = [];
       let seen = 0;
       for await (const job of activeJobs) {
         seen++;
         const id = schedulerIdFor(job.job_id);
-        wanted.add(id);
-        const have = existing.get(id);
+        const queueName = runQueueName(job.worker_tags ?? []);
+        wanted.add(`${queueName}\0${id}`);
+        if (!noted.has(queueName)) {
+          noted.add(queueName);
+          await this.queues.forWriting(job.worker_tags);
+        }
+        const have = existing.get(queueName)?.get(id);
         // A schedule that never fires has no scheduler (BullMQ makes none): nothing to upsert, nothing lost.
         if ((have && sameScheduler(have, job)) || triggerFor(job).nextFireTime(Date.now()) === null) {
           report.unchanged++;
@@ -116,10 +146,15 @@ export class SchedulerMirror {
         }
       }
       report.unchanged += await this.upsertChanged(changed);
-      const stale = [...existing.keys()].filter((id) => !wanted.has(id) && jobIdOfScheduler(id) !== null);
+      // Schedulers of jobs no longer active, and of jobs whose worker tags route them to another queue.
+      const stale = queues.flatMap((queue) =>
+        [...(existing.get(queue.name)?.keys() ?? [])]
+          .filter((id) => !wanted.has(`${queue.name}\0${id}`) && jobIdOfScheduler(id) !== null)
+          .map((id) => ({ queue, id })),
+      );
       for (let first = 0; first < stale.length; first += RECONCILE_PARALLEL) {
         await Promise.all(
-          stale.slice(first, first + RECONCILE_PARALLEL).map((id) => this.queue.removeJobScheduler(id)),
+          stale.slice(first, first + RECONCILE_PARALLEL).map(({ queue, id }) => queue.removeJobScheduler(id)),
         );
       }
       report.removed = stale.length;

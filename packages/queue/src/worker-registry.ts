@@ -8,6 +8,8 @@ export interface WorkerInfo {
   pid: number;
   started: string;
   concurrency: number;
+  /** Its WORKER_TAGS: it runs the jobs whose worker_tags it has all of. Absent from older workers (none). */
+  tags: string[];
   running: number;
   /** Executions this worker holds (running, or writing their final state): the reaper leaves these alone. */
   executions: string[];
@@ -50,7 +52,10 @@ export class WorkerRegistry {
     const values = await this.redis.mget(...keys);
     return values
       .filter((v): v is string => v !== null)
-      .map((v) => JSON.parse(v) as WorkerInfo)
+      .map((v) => {
+        const info = JSON.parse(v) as WorkerInfo;
+        return { ...info, tags: info.tags ?? [] };
+      })
       .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.pid - b.pid);
   }
 }

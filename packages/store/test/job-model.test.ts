@@ -14,6 +14,10 @@ t.test('every contract field has a path of its type and default', async (t) => {
     }
     const path = schema.path(field);
     t.ok(path, `${field} is stored`);
+    if (kind === 'tags') {
+      t.equal(path?.instance, 'Array', `${field}: a list of strings`);
+      continue;
+    }
     t.equal(path?.instance, kind.endsWith('integer') ? 'Number' : 'String', `${field}: ${kind}`);
     const fallback = jobFieldDefault(field);
     if (fallback === undefined) t.ok(path?.isRequired, `${field} is required`);

@@ -17,6 +17,7 @@ const LABELS: Partial<Record<JobFieldName, string>> = {
   timeout: 'Timeout (s)',
   notify_webhook_url: 'Webhook on failure',
   notify_slack_url: 'Slack on failure',
+  worker_tags: 'Worker tags (comma-separated)',
 };
 
 /** "Retry backoff (s)" for retry_backoff_sec: a field's label, its name in words unless named above. */
@@ -29,6 +30,12 @@ export function optionLabel(field: JobFieldName): string {
 export function readOption(field: JobFieldName, text: string): unknown {
   const trimmed = text.trim();
   const kind = jobFieldKind(field);
+  if (kind === 'tags') {
+    return trimmed
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== '');
+  }
   if (trimmed === '') return jobFieldDefault(field) ?? (kind === 'text' ? '' : null);
   if (kind === 'integer' || kind === 'optional-integer') return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
   return trimmed;
@@ -42,6 +49,7 @@ export function optionProblem(field: JobFieldName, text: string): string | null 
   const kind = jobFieldKind(field);
   if ((kind === 'integer' || kind === 'optional-integer') && typeof value !== 'number') return 'a whole number';
   const error = [...Value.Errors(schema, value)].find((e) => e.keyword !== 'anyOf' && e.message !== 'must be null');
+  if (kind === 'tags') return 'tags of letters a-z, digits, _ and -, separated by commas (at most 16)';
   if (error?.keyword === 'pattern') return 'an http:// or https:// address';
   return error?.message ?? 'not a valid value';
 }

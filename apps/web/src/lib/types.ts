@@ -86,6 +86,8 @@ export interface Worker {
   pid: number;
   started: string;
   concurrency: number;
+  /** Its WORKER_TAGS. */
+  tags: string[];
   running: number;
   job_classes: JobClass[];
   last_heartbeat: string;

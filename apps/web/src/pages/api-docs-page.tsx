@@ -30,7 +30,7 @@ const ENDPOINTS: Array<[string, string, string, string]> = [
   ['GET', '/api/v1/logs?time_range_start=&time_range_end=', 'viewer', 'The audit log in a range'],
   ['GET', '/api/v1/job-classes', 'viewer', 'Job classes the live workers can run, with notes and argument help'],
   ['POST', '/api/v1/schedule-preview', 'viewer', 'Next fire times of cron fields {minute, hour, …, timezone, count}'],
-  ['GET', '/api/v1/workers', 'viewer', 'Live workers'],
+  ['GET', '/api/v1/workers', 'viewer', 'Live workers, with their tags'],
   ['GET', '/api/v1/session', 'viewer', 'Who you are, your role, the CSRF token for writes'],
   ['GET|POST|DELETE', '/api/v1/users', 'admin', 'Users'],
   ['GET|POST|DELETE', '/api/v1/tokens', 'admin', 'API tokens (send as Authorization: Bearer …)'],

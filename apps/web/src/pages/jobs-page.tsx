@@ -1,3 +1,4 @@
+import { missingWorkerTags } from '@tickwork/domain/worker-tags';
 import { useState } from 'preact/hooks';
 import { Alert, Notice } from '../components/alert.js';
 import { ClassName } from '../components/class-name.js';
@@ -7,7 +8,7 @@ import { usePolling } from '../lib/polling.js';
 import { onLinkClick } from '../lib/router.js';
 import { rawSchedule, scheduleInWords } from '../lib/schedule-words.js';
 import { localTime, utcTime } from '../lib/time.js';
-import type { Job, JobClass } from '../lib/types.js';
+import type { Job, JobClass, Worker } from '../lib/types.js';
 import { JobDialog } from './job-dialog.js';
 
 type Editing = { job: Job | null } | null;
@@ -15,6 +16,16 @@ type Editing = { job: Job | null } | null;
 /** Jobs: the table ndscheduler had, with search, totals and every action on a job. */
 export function JobsPage({ canEdit }: { canEdit: boolean }) {
   const jobs = usePolling(() => api<{ jobs: Job[] }>('GET', '/api/v1/jobs').then((a) => a.jobs), 5000, 'jobs');
+  // The live workers' tags: a job with worker_tags none of them has all of waits, then is a scheduled error.
+  const workers = usePolling(
+    () => api<{ workers: Worker[] }>('GET', '/api/v1/workers').then((a) => a.workers.map((w) => w.tags ?? [])),
+    5000,
+    'workers',
+  );
+  const unserved = (job: Job): string | null =>
+    workers.data === undefined || (job.worker_tags ?? []).length === 0
+      ? null
+      : missingWorkerTags(job.worker_tags ?? [], workers.data);
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Job | null>(null);
@@ -153,6 +164,18 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
                   </td>
                   <td data-label="Status">
                     <span class={isPaused ? 'badge paused' : 'badge active'}>{isPaused ? 'paused' : 'active'}</span>
+                    {(job.worker_tags ?? []).length > 0 && (
+                      <div class="muted small" data-worker-tags>
+                        tags: {(job.worker_tags ?? []).join(', ')}
+                      </div>
+                    )}
+                    {unserved(job) && (
+                      <div>
+                        <span class="badge unserved" data-unserved>
+                          {unserved(job)}
+                        </span>
+                      </div>
+                    )}
                   </td>
                   {canEdit && (
                     <td data-label="Actions" class="actions">

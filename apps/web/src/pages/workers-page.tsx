@@ -34,6 +34,7 @@ export function WorkersPage() {
             <tr>
               <th scope="col">Host</th>
               <th scope="col">Pid</th>
+              <th scope="col">Tags</th>
               <th scope="col">Concurrency</th>
               <th scope="col">Running</th>
               <th scope="col">Last heartbeat</th>
@@ -49,6 +50,9 @@ export function WorkersPage() {
                 </th>
                 <td data-label="Pid" class="mono">
                   {worker.pid}
+                </td>
+                <td data-label="Tags" class="mono" data-worker-tags>
+                  {(worker.tags ?? []).length > 0 ? (worker.tags ?? []).join(', ') : '—'}
                 </td>
                 <td data-label="Concurrency">{worker.concurrency}</td>
                 <td data-label="Running">{worker.running}</td>

@@ -27,6 +27,7 @@ const job: JobSummary = {
   notify_webhook_url: null,
   notify_slack_url: null,
   description: '',
+  worker_tags: [],
 };
 const hostA = { holder: 'wA', hostname: 'a', pid: 1, task_id: 'tA' };
 const hostB = { holder: 'wB', hostname: 'b', pid: 2, task_id: 'tB' };

@@ -20,6 +20,10 @@ function contractPaths(): Record<string, SchemaDefinitionProperty> {
   for (const field of JOB_FIELD_NAMES) {
     const kind = jobFieldKind(field);
     if (kind === 'json-array') continue;
+    if (kind === 'tags') {
+      paths[field] = { type: [String], default: [] };
+      continue;
+    }
     const type = kind === 'integer' || kind === 'optional-integer' ? Number : String;
     const fallback = jobFieldDefault(field);
     paths[field] = fallback === undefined ? { type, required: true } : { type, default: fallback };

@@ -1,5 +1,5 @@
 import type { Config } from '@tickwork/config';
-import { RunReaper } from '@tickwork/ledger';
+import { RunReaper, UnservedRuns } from '@tickwork/ledger';
 import { PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -13,11 +13,18 @@ declare module 'fastify' {
     reapExpiredRuns(): Promise<number>;
     /** After Redis lost its data: queues again every execution still waiting for its run. */
     requeueWaitingRuns(): Promise<number>;
+    /**
+     * One pass now: runs of jobs with worker_tags no live worker has, past their misfire grace, are recorded
+     * as `scheduled error`. Returns how many.
+     */
+    recordUnservedRuns(): Promise<number>;
   }
 }
 
 /** How far back a Redis loss sends the sweep for waiting runs: a retry's backoff is at most a day. */
 const WAITING_LOOKBACK_DAYS = 2;
+/** How often runs no live worker can take are looked for, at most (one SMEMBERS when no job has tags). */
+const UNSERVED_CHECK_MS = 5000;
 
 /**
  * No execution stays running or waiting forever (RunReaper, in the ledger package), every
@@ -30,7 +37,7 @@ export default fp(
       store: app.store,
       ledger: app.ledger,
       workers: app.workerRegistry,
-      runQueue: app.runQueue,
+      runQueues: app.runQueues,
       leaseMs: opts.config.executionLeaseSec * 1000,
       log: app.log,
     });
@@ -46,12 +53,31 @@ export default fp(
       },
       onError: (err) => app.log.warn({ err }, 'reaping lost runs failed'),
     });
+    const unserved = new UnservedRuns({
+      store: app.store,
+      ledger: app.ledger,
+      workers: app.workerRegistry,
+      runQueues: app.runQueues,
+      mirror: app.schedulerMirror,
+      misfireGraceSec: opts.config.jobMisfireGraceSec,
+      log: app.log,
+    });
+    const unservedPass = new PeriodicPass({
+      name: 'unserved runs',
+      intervalMs: Math.min(UNSERVED_CHECK_MS, opts.config.reaperIntervalSec * 1000),
+      run: () => unserved.recordUnserved(),
+      onError: (err) => app.log.warn({ err }, 'looking for runs no worker can take failed'),
+    });
     // No lock: a pass never resolves null.
     app.decorate('reapExpiredRuns', async () => (await reaping.runNow()) ?? 0);
+    app.decorate('recordUnservedRuns', async () => (await unservedPass.runNow()) ?? 0);
     app.decorate('requeueWaitingRuns', () => reaper.requeueWaiting(WAITING_LOOKBACK_DAYS));
-    app.addHook('onReady', async () => reaping.start());
+    app.addHook('onReady', async () => {
+      reaping.start();
+      unservedPass.start();
+    });
     // A pass stuck on a Redis or store that does not answer leaves the API's stop after 5 s.
-    app.addHook('onClose', () => reaping.stop(5000));
+    app.addHook('onClose', () => Promise.all([reaping.stop(5000), unservedPass.stop(5000)]).then(() => undefined));
   },
   { name: 'execution-reaper', dependencies: ['fleet'] },
 );

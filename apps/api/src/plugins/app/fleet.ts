@@ -13,6 +13,7 @@ import {
   type RunEndReporter,
   type RunMetrics,
   type RunOutputStream,
+  type RunQueues,
   type SchedulerMirror,
   type WorkerRegistry,
   withRedisLock,
@@ -32,6 +33,8 @@ declare module 'fastify' {
     executionHistory: ExecutionHistory;
     redis: RedisClient;
     runQueue: Queue;
+    /** Every run queue: the base one and one per tag set in use (jobs with worker_tags). */
+    runQueues: RunQueues;
     schedulerMirror: SchedulerMirror;
     workerRegistry: WorkerRegistry;
     runControl: RunControlChannel;
@@ -57,6 +60,7 @@ export default fp(
     app.decorate('executionHistory', fleet.history);
     app.decorate<RedisClient, 'redis'>('redis', fleet.redis);
     app.decorate('runQueue', fleet.runQueue);
+    app.decorate('runQueues', fleet.runQueues);
     app.decorate('schedulerMirror', fleet.schedulerMirror);
     app.decorate('workerRegistry', fleet.workers);
     app.decorate('runControl', fleet.control);

@@ -110,12 +110,16 @@ export default fp(
 
     new Gauge({
       name: 'tickwork_queue_jobs',
-      help: 'Entries in the run queue, by state',
+      help: 'Entries in the run queues (the base one and those of worker tags), by state',
       labelNames: ['state'],
       registers: [registry],
       async collect() {
-        const counts = await app.runQueue.getJobCounts('waiting', 'active', 'delayed');
-        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+        const queues = await app.runQueues.all();
+        const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed')));
+        const total: Record<string, number> = { waiting: 0, active: 0, delayed: 0 };
+        for (const each of counts)
+          for (const [state, count] of Object.entries(each)) total[state] = (total[state] ?? 0) + count;
+        for (const [state, count] of Object.entries(total)) this.set({ state }, count);
       },
     });
     new Gauge({

@@ -69,7 +69,7 @@ export default fp(
       // Up to now, not to the rebuild: a fire between the two is in a scheduler too, and counts once.
       const rebuiltAt = Date.now();
       const fires = await backfillLostFires(
-        app.runQueue,
+        app.runQueues,
         app.store.jobs.stream({ paused: false }),
         lostSince,
         rebuiltAt,

@@ -14,8 +14,11 @@ export default fp(
   async function bullBoard(app: FastifyInstance) {
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(BULL_BOARD_PATH);
+    // The base run queue and those of the worker tag sets in use at start (a tag set first used later shows
+    // after a restart).
+    const queues = await app.runQueues.all().catch(() => [app.runQueue]);
     createBullBoard({
-      queues: [new BullMQAdapter(app.runQueue, { readOnlyMode: true })],
+      queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Tickwork' } },
     });

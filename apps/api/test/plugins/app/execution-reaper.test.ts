@@ -131,6 +131,7 @@ t.test('a run whose lease ran out is left alone while a live worker still lists 
     pid: 4242,
     started: new Date().toISOString(),
     concurrency: 1,
+    tags: [],
     running: 0,
     executions: [executionId],
     job_classes: [],
@@ -174,7 +175,7 @@ t.test('a run-now whose queue entry failed (a worker gave up on it) is run again
     },
     { connection, prefix: environment.config.queuePrefix },
   );
-  await enqueueRecordedRun(api.app.runQueue, {
+  await enqueueRecordedRun(api.app.runQueues, {
     job_id,
     execution_id: executionId,
     attempt: 1,

@@ -119,3 +119,45 @@ t.test('a reconcile that misreads the scheduler list never replaces a fire waiti
   t.match(report, { upserted: 0, unchanged: 1 }, 'checked again, and left alone');
   t.ok(await queue.getJob(waiting.id as string), 'the waiting fire is still queued');
 });
+
+t.test('a tagged job has its scheduler in its tag set queue only; reconcile moves one found elsewhere', async (t) => {
+  const res = await api.request('POST', '/api/v1/jobs', {
+    name: 'tagged',
+    job_class_string: 'a.B',
+    minute: '7',
+    worker_tags: ['eu', 'backup'],
+  });
+  const id = schedulerIdFor(res.body.job_id);
+  const tagged = api.app.runQueues.of(['backup', 'eu']);
+  t.equal(tagged.name, 'runs@backup,eu');
+  t.ok(await tagged.getJobScheduler(id), 'in its tag set queue');
+  t.notOk(await queue.getJobScheduler(id), 'not in the base queue');
+  t.same(await api.app.runQueues.tagSets(), [['backup', 'eu']], 'its tag set is noted for workers to find');
+
+  // In the wrong queue (the base one), and an orphan in the tag set queue.
+  await queue.upsertJobScheduler(id, { pattern: JSON.stringify({ minute: '7' }), tz: 'UTC' }, { name: SCHEDULED_RUN });
+  await tagged.removeJobScheduler(id);
+  const orphan = schedulerIdFor('e'.repeat(32));
+  await tagged.upsertJobScheduler(
+    orphan,
+    { pattern: JSON.stringify({ minute: '8' }), tz: 'UTC' },
+    { name: SCHEDULED_RUN },
+  );
+  await api.app.reconcileSchedulers();
+  t.ok(await tagged.getJobScheduler(id), 'back in its tag set queue');
+  t.notOk(await queue.getJobScheduler(id), 'gone from the wrong queue');
+  t.notOk(await tagged.getJobScheduler(orphan), 'the orphan is removed');
+
+  // PUT without tags moves it to the base queue at once.
+  await api.request('PUT', `/api/v1/jobs/${res.body.job_id}`, { worker_tags: [] });
+  t.ok(await queue.getJobScheduler(id), 'in the base queue after PUT');
+  t.notOk(await tagged.getJobScheduler(id), 'and no longer in the tag set queue');
+  await api.request('PUT', `/api/v1/jobs/${res.body.job_id}`, { worker_tags: ['backup', 'eu'] });
+
+  // Redis loses everything: the tag set is noted again and the scheduler comes back in its queue.
+  const keys = await api.app.redis.keys(`${environment.config.queuePrefix}:*`);
+  if (keys.length) await api.app.redis.del(...keys);
+  await api.app.reconcileSchedulers();
+  t.same(await api.app.runQueues.tagSets(), [['backup', 'eu']]);
+  t.ok(await tagged.getJobScheduler(id));
+});

@@ -63,6 +63,8 @@ export const JobView = Type.Object(
         retry_backoff_sec: 10,
         notify_webhook_url: null,
         notify_slack_url: null,
+        description: '',
+        worker_tags: [],
         next_run_time: '2026-11-27T10:01:00.000000+00:00',
       },
     ],

@@ -187,8 +187,8 @@ t.test('unknown fields are a 400 naming them; what a GET shows may be sent back'
     [
       'PUT',
       `/api/v1/jobs/${id}`,
-      { Hour: '5', worker_tags: ['backup'] },
-      /^unknown fields "Hour" \(did you mean "hour"\?\), "worker_tags"; /,
+      { Hour: '5', run_on: ['backup'] },
+      /^unknown fields "Hour" \(did you mean "hour"\?\), "run_on"; /,
     ],
     ['PUT', `/api/v1/jobs/${id}`, { timeout_sec: 5 }, /^unknown field "timeout_sec" \(did you mean "timeout"\?\)/],
   ] as const) {

@@ -35,6 +35,14 @@ export const createJobSchema = {
         timezone: 'Europe/Berlin',
         pub_args: ['/usr/local/bin/backup.sh'],
       },
+      {
+        job_class_string: 'simple_scheduler.jobs.shell_job.ShellJob',
+        name: 'Nightly backup, on a backup worker in the EU',
+        hour: '2',
+        pub_args: ['/usr/local/bin/backup'],
+        worker_tags: ['backup', 'eu'],
+        misfire_grace_sec: 600,
+      },
     ],
   },
   response: replies({ 201: JobIdReply }),
@@ -43,7 +51,10 @@ export const modifyJobSchema = {
   tags,
   summary: 'Change a job (cron fields given replace the whole schedule)',
   params: JobIdParams,
-  body: { ...JobChangesSchema, examples: [{ hour: '3', minute: '30' }, { cron: '*/15 * * * *' }] },
+  body: {
+    ...JobChangesSchema,
+    examples: [{ hour: '3', minute: '30' }, { cron: '*/15 * * * *' }, { worker_tags: ['backup'] }],
+  },
   response: replies({ 200: JobIdReply }),
 };
 export const jobByIdSchema = { tags, summary: 'One job', params: JobIdParams, response: replies({ 200: JobView }) };

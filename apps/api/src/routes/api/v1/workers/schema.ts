@@ -9,6 +9,9 @@ const WorkerView = Type.Object(
     pid: Type.Integer(),
     started: Type.String(),
     concurrency: Type.Integer(),
+    tags: Type.Array(Type.String(), {
+      description: 'its WORKER_TAGS: it runs untagged jobs and those whose worker_tags it has all of',
+    }),
     running: Type.Integer({ description: 'runs executing now' }),
     executions: Type.Array(Type.String(), { description: 'the executions it holds (running or being recorded)' }),
     job_classes: Type.Array(JobClassView),
@@ -22,6 +25,7 @@ const WorkerView = Type.Object(
         pid: 4242,
         started: '2026-11-27T09:00:00.000Z',
         concurrency: 10,
+        tags: ['backup', 'eu'],
         running: 1,
         executions: ['1752e360a7b54af18386a598e1a52acb'],
         job_classes: [],
