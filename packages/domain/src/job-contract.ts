@@ -13,6 +13,14 @@ export type JobCronField = (typeof JOB_CRON_FIELDS)[number];
 
 export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 
+/**
+ * How an upstream execution must end for a chained job (`after`) to run: `succeeded`; `failed` (failed or
+ * timed out); `finished` (any end of a run: those, or stopped). A fire refused before it ran (`scheduled
+ * error`) is no execution that ended, and triggers nothing.
+ */
+export const CHAIN_ON = ['succeeded', 'failed', 'finished'] as const;
+export type ChainOn = (typeof CHAIN_ON)[number];
+
 const cron = (description: string) =>
   Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })], {
     description: `${description} (APScheduler cron syntax); omitted fields are filled in as APScheduler does`,
@@ -47,6 +55,26 @@ export const JobFields = Type.Object({
     description:
       'A crontab line instead of the fields above: "*/5 * * * *", 6 fields with seconds first, or @daily etc.; 0 and 7 are Sunday',
   }),
+  after: Type.Union(
+    [
+      Type.Object(
+        {
+          job_id: Type.String({ minLength: 1, maxLength: 64, description: 'The upstream job' }),
+          on: Type.Union(
+            CHAIN_ON.map((on) => Type.Literal(on)),
+            { description: 'How its execution must end: succeeded, failed (or timeout) or finished (any end)' },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ],
+    {
+      default: null,
+      description:
+        'Run once after each execution of another job that ends so: {"job_id": "...", "on": "succeeded"}; with no schedule given, only then',
+    },
+  ),
   timezone: Type.String({
     minLength: 1,
     maxLength: 64,
@@ -106,11 +134,20 @@ export function jobFieldDefault(field: JobFieldName): unknown {
 }
 
 /** What a field holds, as a form or a command line must read it. */
-export type JobFieldKind = 'text' | 'cron' | 'crontab' | 'json-array' | 'integer' | 'optional-integer' | 'optional-url';
+export type JobFieldKind =
+  | 'text'
+  | 'cron'
+  | 'crontab'
+  | 'chain'
+  | 'json-array'
+  | 'integer'
+  | 'optional-integer'
+  | 'optional-url';
 
 export function jobFieldKind(field: JobFieldName): JobFieldKind {
   if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return 'cron';
   if (field === 'cron') return 'crontab';
+  if (field === 'after') return 'chain';
   const schema = jobFieldSchema(field) as TSchema & { type?: string; anyOf?: Array<{ type?: string }> };
   if (schema.type === 'array') return 'json-array';
   if (schema.type === 'integer') return 'integer';

@@ -41,6 +41,19 @@ export const CRONTAB_JOB_FIELDS: Readonly<Record<JobCronField, string>> = Object
 );
 
 /**
+ * What a job that runs only after another (`after` and no schedule) shows in the APScheduler fields: ''
+ * each, and next_run_time ''. Not '*': that would read as every second. It has no BullMQ scheduler.
+ */
+export const UNSCHEDULED_JOB_FIELDS: Readonly<Record<JobCronField, string>> = Object.freeze(
+  Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, ''])) as Record<JobCronField, string>,
+);
+
+/** True for a job that has no schedule of its own: it runs only after its upstream job (and when run now). */
+export function isUnscheduled(schedule: JobSchedule): boolean {
+  return !schedule.cron && JOB_CRON_FIELDS.every((field) => schedule[field] === '');
+}
+
+/**
  * A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read), and less
  * author_role, which is Tickwork's own and never shown (ndscheduler's answers keep their shape).
  */
@@ -154,15 +167,25 @@ export function jobArguments(args: unknown[]): unknown[] {
  */
 export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDefinition {
   const options = Object.fromEntries(JOB_OPTION_FIELDS.map((field) => [field, input[field] ?? jobFieldDefault(field)]));
+  const timezone = input.timezone ?? defaultTimeZone;
+  // A chained job given no schedule runs only after its upstream; every other job needs a schedule, as before.
+  const onlyAfter = input.after && !hasCronFields(input) && typeof input.cron !== 'string';
   return {
     job_id: newId(),
     ...(options as Pick<JobSettings, (typeof JOB_OPTION_FIELDS)[number]>),
     name: input.name,
     job_class_string: input.job_class_string,
     pub_args: jobArguments(input.pub_args ?? []),
-    ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
+    ...(onlyAfter ? unscheduled(timezone) : normalizeSchedule(input, timezone)),
     paused: false,
   };
+}
+
+function unscheduled(timezone: string): JobSchedule {
+  if (!isValidTimeZone(timezone)) {
+    throw new ValidationError('timezone', `timezone: unknown time zone ${JSON.stringify(timezone)}`);
+  }
+  return { ...UNSCHEDULED_JOB_FIELDS, cron: null, timezone };
 }
 
 /**
@@ -173,12 +196,30 @@ export function mergeJobChanges(before: JobDefinition, changes: JobChanges): Job
   const given = Object.fromEntries(
     JOB_OPTION_FIELDS.flatMap((field) => (changes[field] === undefined ? [] : [[field, changes[field]]])),
   );
+  const merged = { ...before, ...given } as JobDefinition;
+  const timezone = changes.timezone ?? before.timezone;
   return {
-    ...before,
-    ...given,
+    ...merged,
     pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
-    ...normalizeSchedule(scheduleChanges(before, changes), changes.timezone ?? before.timezone),
+    ...(keepsUnscheduled(before, merged, changes)
+      ? unscheduled(timezone)
+      : normalizeSchedule(scheduleChanges(before, changes), timezone)),
   };
+}
+
+/**
+ * True when a job that runs only after another stays so: no schedule given. Dropping its `after` then is
+ * refused: the job would have nothing to run it.
+ */
+function keepsUnscheduled(before: JobDefinition, merged: JobDefinition, changes: JobChanges): boolean {
+  if (!isUnscheduled(before) || hasCronFields(changes) || typeof changes.cron === 'string') return false;
+  if (!merged.after) {
+    throw new ValidationError(
+      'after',
+      `after: this job runs only after another; to drop after, give it a schedule (${JOB_CRON_FIELDS.join(', ')}, or cron) in the same PUT`,
+    );
+  }
+  return true;
 }
 
 /**
@@ -281,12 +322,16 @@ export interface ScheduleTrigger {
 
 const triggers = new Map<string, ScheduleTrigger>();
 
+/** The trigger of a job with no schedule (it runs only after another): it never fires. */
+const NEVER: ScheduleTrigger = { nextFireTime: () => null };
+
 /**
  * The trigger of a stored (already normalized) schedule: its crontab line's when it has one, else its
  * APScheduler fields'. Compiled triggers are kept, since the API's next_run_time and BullMQ's repeat
  * strategy ask for the same few schedules over and over.
  */
 export function triggerFor(schedule: JobSchedule): ScheduleTrigger {
+  if (isUnscheduled(schedule)) return NEVER;
   const key = `${schedule.timezone} ${schedulePattern(schedule)}`;
   let trigger = triggers.get(key);
   if (!trigger) {

@@ -28,6 +28,11 @@ export const createJobSchema = {
         minute: '*/1',
         pub_args: ['arg1', 2],
       },
+      {
+        job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+        name: 'Report after the import',
+        after: { job_id: 'd8f376e858a411e4b6ae22000ac58d05', on: 'succeeded' },
+      },
     ],
   },
   response: replies({ 201: JobIdReply }),
@@ -36,7 +41,14 @@ export const modifyJobSchema = {
   tags,
   summary: 'Change a job (cron fields given replace the whole schedule)',
   params: JobIdParams,
-  body: { ...JobChangesSchema, examples: [{ hour: '3', minute: '30' }] },
+  body: {
+    ...JobChangesSchema,
+    examples: [
+      { hour: '3', minute: '30' },
+      { after: { job_id: 'd8f376e858a411e4b6ae22000ac58d05', on: 'finished' } },
+      { after: null },
+    ],
+  },
   response: replies({ 200: JobIdReply }),
 };
 export const jobByIdSchema = { tags, summary: 'One job', params: JobIdParams, response: replies({ 200: JobView }) };
