@@ -1,4 +1,11 @@
-import { JOB_FIELD_NAMES, type JobFieldName, jobFieldKind, jobFieldSchema } from '@tickwork/domain/job-contract';
+import {
+  CHAIN_ON,
+  type ChainOn,
+  JOB_FIELD_NAMES,
+  type JobFieldName,
+  jobFieldKind,
+  jobFieldSchema,
+} from '@tickwork/domain/job-contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** `--day-of-week` for day_of_week: every job field is a flag of its own name. */
@@ -30,6 +37,16 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
     case 'optional-url':
     case 'crontab':
       return (value) => (value === NONE ? CLEAR : value);
+    case 'chain':
+      // JOB_ID, or JOB_ID:on (on: succeeded, the default, failed or finished).
+      return (value) => {
+        if (value === NONE) return CLEAR;
+        const [jobId, on = 'succeeded', ...rest] = value.split(':');
+        if (!jobId || rest.length > 0 || !(CHAIN_ON as readonly string[]).includes(on)) {
+          throw new InvalidArgumentError(`${field} must be JOB_ID or JOB_ID:${CHAIN_ON.join('|')}`);
+        }
+        return { job_id: jobId, on: on as ChainOn };
+      };
     case 'json-array':
       return (value) => {
         let parsed: unknown;
@@ -50,6 +67,9 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
 function helpFor(field: JobFieldName): string {
   const { description } = jobFieldSchema(field);
   const kind = jobFieldKind(field);
+  if (kind === 'chain') {
+    return `Run after each execution of job JOB_ID that ends so (JOB_ID[:${CHAIN_ON.join('|')}], succeeded if not said); with no schedule given, only then ("${NONE}" to clear)`;
+  }
   return kind.startsWith('optional-') || kind === 'crontab' ? `${description} ("${NONE}" to clear)` : description;
 }
 
@@ -60,7 +80,15 @@ function helpFor(field: JobFieldName): string {
 export function addJobOptions(command: Command): Command {
   for (const field of JOB_FIELD_NAMES) {
     const value =
-      field === 'pub_args' ? 'json' : jobFieldKind(field) === 'cron' ? 'expr' : field === 'cron' ? 'line' : 'value';
+      field === 'pub_args'
+        ? 'json'
+        : jobFieldKind(field) === 'cron'
+          ? 'expr'
+          : field === 'cron'
+            ? 'line'
+            : field === 'after'
+              ? 'job_id[:on]'
+              : 'value';
     command.addOption(new Option(`${flagOf(field)} <${value}>`, helpFor(field)).argParser(parserFor(field)));
   }
   command.addOption(

@@ -60,10 +60,9 @@ export const JobFields = Type.Object({
       Type.Object(
         {
           job_id: Type.String({ minLength: 1, maxLength: 64, description: 'The upstream job' }),
-          on: Type.Union(
-            CHAIN_ON.map((on) => Type.Literal(on)),
-            { description: 'How its execution must end: succeeded, failed (or timeout) or finished (any end)' },
-          ),
+          on: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('finished')], {
+            description: 'How its execution must end: succeeded, failed (or timeout) or finished (any end)',
+          }),
         },
         { additionalProperties: false },
       ),

@@ -5,6 +5,7 @@ import { CrontabError, CrontabTrigger } from './cron/crontab-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
+import type { ChainLink } from './job-chain.js';
 import {
   JOB_CRON_FIELDS,
   JOB_FIELD_NAMES,
@@ -26,8 +27,12 @@ import { ValidationError } from './validation-error.js';
  */
 export type JobSchedule = Record<JobCronField, string> & { cron?: string | null; timezone: string };
 
-/** A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text. */
-export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone'> & JobSchedule;
+/**
+ * A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text.
+ * Jobs stored before `after` existed have none (read as null).
+ */
+export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone' | 'after'> &
+  JobSchedule & { after?: ChainLink | null };
 
 /**
  * What a job with a crontab line shows in the APScheduler fields: '*' each. They are not used (the line
