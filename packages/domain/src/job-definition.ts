@@ -174,7 +174,7 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
   const options = Object.fromEntries(JOB_OPTION_FIELDS.map((field) => [field, input[field] ?? jobFieldDefault(field)]));
   const timezone = input.timezone ?? defaultTimeZone;
   // A chained job given no schedule runs only after its upstream; every other job needs a schedule, as before.
-  const onlyAfter = input.after && !hasCronFields(input) && typeof input.cron !== 'string';
+  const onlyAfter = Boolean(input.after) && schedulesNothing(input);
   return {
     job_id: newId(),
     ...(options as Pick<JobSettings, (typeof JOB_OPTION_FIELDS)[number]>),
@@ -184,6 +184,22 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
     ...(onlyAfter ? unscheduled(timezone) : normalizeSchedule(input, timezone)),
     paused: false,
   };
+}
+
+/**
+ * True when the input gives no schedule: no crontab line, and each APScheduler field absent or '' — what a
+ * job that runs only after another shows, so echoing one back keeps it so.
+ */
+function schedulesNothing(input: CronFieldsInput): boolean {
+  return (
+    typeof input.cron !== 'string' &&
+    JOB_CRON_FIELDS.every((field) => input[field] === undefined || input[field] === null || input[field] === '')
+  );
+}
+
+/** True when the input names APScheduler fields and every one is '': "no schedule", asked for. */
+function dropsSchedule(input: CronFieldsInput): boolean {
+  return schedulesNothing(input) && JOB_CRON_FIELDS.some((field) => input[field] === '');
 }
 
 function unscheduled(timezone: string): JobSchedule {
@@ -213,11 +229,20 @@ export function mergeJobChanges(before: JobDefinition, changes: JobChanges): Job
 }
 
 /**
- * True when a job that runs only after another stays so: no schedule given. Dropping its `after` then is
- * refused: the job would have nothing to run it.
+ * True when the job is to run only after another: it did and no schedule is given, or its APScheduler
+ * fields are given as '' (the schedule dropped). Without an `after` that is refused: nothing would run it.
  */
 function keepsUnscheduled(before: JobDefinition, merged: JobDefinition, changes: JobChanges): boolean {
-  if (!isUnscheduled(before) || hasCronFields(changes) || typeof changes.cron === 'string') return false;
+  const dropping = dropsSchedule(changes);
+  if (!dropping && (!isUnscheduled(before) || hasCronFields(changes) || typeof changes.cron === 'string')) {
+    return false;
+  }
+  if (!merged.after && dropping) {
+    throw new ValidationError(
+      'schedule',
+      `schedule: empty APScheduler fields mean no schedule, for a job that runs only after another: give after too`,
+    );
+  }
   if (!merged.after) {
     throw new ValidationError(
       'after',

@@ -126,6 +126,13 @@ t.test(
       field: 'after',
       message: /^after: this job runs only after/,
     });
+    const dropped = mergeJobChanges(scheduled, { ...UNSCHEDULED_JOB_FIELDS, after: { job_id: 'up3', on: 'finished' } });
+    t.ok(isUnscheduled(dropped), "'' fields drop the schedule of a job with after");
+    t.ok(isUnscheduled(newJobDefinition({ ...base, ...UNSCHEDULED_JOB_FIELDS, after }, 'UTC')), 'a GET echoed back');
+    t.throws(() => mergeJobChanges(scheduled, { ...UNSCHEDULED_JOB_FIELDS }), {
+      field: 'schedule',
+      message: /^schedule: empty APScheduler fields mean no schedule/,
+    });
     const crontab = mergeJobChanges(job, { cron: '@daily' });
     t.match(crontab, { cron: /\S/, after });
     t.notOk(isUnscheduled(crontab));
