@@ -129,3 +129,12 @@ t.test('deleting an upstream pauses the jobs waiting for it and says so in the a
     );
   }
 });
+
+t.test('the reconcile pass lists again what Redis lost of the chain book', async (t) => {
+  const up = await createJob({ name: 'up', minute: '*/5' });
+  const down = await createJob({ name: 'down', after: { job_id: up, on: 'succeeded' } });
+  await api.app.redis.hdel(`${environment.config.queuePrefix}:jobs:chains`, up);
+  t.same(await waitingIds(up), [], 'lost');
+  await api.app.reconcileSchedulers();
+  t.same(await waitingIds(up), [down], 'listed again');
+});
