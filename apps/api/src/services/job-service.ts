@@ -161,21 +161,24 @@ export class JobService {
 
   /**
    * Lists again in the chain book the active jobs waiting for each of these upstream jobs: one indexed
-   * store read each. A write Redis refuses is logged: the reconcile pass restores the entry.
+   * store read each, under the chain lock, so that of two API processes changing jobs that wait for the
+   * same one, the later listing has read both changes. A listing that fails is logged: the reconcile pass
+   * restores what is missing.
    */
   private async refreshChains(upstreams: ReadonlyArray<string | undefined>): Promise<void> {
-    const { store, chains, log } = this.parts;
-    for (const upstream of new Set(upstreams)) {
-      if (!upstream) continue;
-      try {
+    const { store, chains, chainLock, log } = this.parts;
+    const ids = [...new Set(upstreams)].filter((id): id is string => Boolean(id));
+    if (ids.length === 0) return;
+    await chainLock(async () => {
+      for (const upstream of ids) {
         const waiting = (await store.jobs.dependantsOf(upstream))
           .filter((job) => !job.paused)
           .map((job) => ({ job: runSnapshot(job), rev: job.revision }));
         await withDeadline(chains.set(upstream, waiting), REDIS_DEADLINE_MS, 'listing the jobs waiting');
-      } catch (err) {
-        log.error({ err, job_id: upstream }, 'the jobs waiting for this one were not listed; the reconciler will');
       }
-    }
+    }).catch((err) =>
+      log.error({ err, job_ids: ids }, 'the jobs waiting for these were not listed; the reconciler will'),
+    );
   }
 
   /** Run now: the execution is recorded (by the ledger) before it is queued, so its id is real whatever happens. */
