@@ -231,4 +231,32 @@ t.test("a run's end: no store command more for a job nobody waits for; one inser
   t.equal(marked?.job_id, up.job_id, 'the end is filed for the catch-up');
   const again = await worker.ledger.runChained(up.job_id, marked?.entry as never, [{ job: down, rev: 5 }]);
   t.same(again, ['exists'], 'tried again (the catch-up): one record');
+
+  // A failure that is retried is no end: nothing waiting on failed runs until the last attempt fails.
+  const flaky = job(1);
+  const onFailed = jobSummary(
+    newJobDefinition(
+      { name: 'on failed', job_class_string: 'a.B', after: { job_id: flaky.job_id, on: 'failed' } },
+      'UTC',
+    ),
+  );
+  await worker.jobChanges.invalidate(onFailed.job_id, 7);
+  await worker.chains.set(flaky.job_id, [{ job: onFailed, rev: 7 }]);
+  const fire = await worker.ledger.recordFire(flaky, Date.now() - 500, 'task-flaky', null);
+  if (!('taken' in fire)) throw new Error('not taken');
+  t.equal(await worker.ledger.finish(fire.taken, failed, ''), 'retried');
+  t.equal(await api.ledger.get(chainExecutionId(onFailed.job_id, fire.taken.execution_id)), null, 'not after a retry');
+  const second = await worker.ledger.claim(
+    {
+      job_id: flaky.job_id,
+      execution_id: fire.taken.execution_id,
+      attempt: 2,
+      scheduled_time: fire.taken.scheduled_time,
+      job: flaky,
+    },
+    'task-flaky-2',
+  );
+  if (!second) throw new Error('not claimed');
+  t.equal(await worker.ledger.finish(second, failed, ''), 'ended');
+  t.match(await state(api.ledger, chainExecutionId(onFailed.job_id, fire.taken.execution_id)), { state: S.scheduled });
 });
