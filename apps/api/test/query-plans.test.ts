@@ -108,6 +108,12 @@ if (postgresqlUrl)
       retries: 1,
     });
     const jobId = created.body.job_id as string;
+    // A job waiting for it (after): the jobs waiting for one are looked up by after_job_id.
+    await api.request('POST', '/api/v1/jobs', {
+      name: 'plans chained',
+      job_class_string: 'a.B',
+      after: { job_id: jobId, on: 'failed' },
+    });
     await api.request('GET', `/api/v1/jobs/${jobId}`);
     await api.request('GET', '/api/v1/jobs');
     await api.request('PUT', `/api/v1/jobs/${jobId}`, { name: 'plans 2' });
@@ -137,6 +143,7 @@ if (postgresqlUrl)
     );
     await api.app.reapExpiredRuns();
     await api.app.requeueWaitingRuns();
+    await api.app.catchUpChains();
     await api.request('GET', `/api/v1/executions/${runNow}`);
     await api.request('GET', `/api/v1/executions/${runNow}/output`);
     await api.request('GET', `/api/v1/executions?time_range_start=${new Date(Date.now() - 3_600_000).toISOString()}`);
@@ -178,6 +185,8 @@ if (postgresqlUrl)
       'execution_ledger {execution_id}',
       'execution_ledger {bucket}',
       'execution_ledger {lease}',
+      'execution_ledger {chain_bucket}',
+      'jobs {after_job_id}',
     ]) {
       t.ok(seen.has(expected), `among them ${expected}`);
     }

@@ -1,4 +1,11 @@
-import { JOB_FIELD_NAMES, type JobFieldName, jobFieldKind, jobFieldSchema } from '@tickwork/domain/job-contract';
+import {
+  CHAIN_ON,
+  type ChainOn,
+  JOB_FIELD_NAMES,
+  type JobFieldName,
+  jobFieldKind,
+  jobFieldSchema,
+} from '@tickwork/domain/job-contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** `--day-of-week` for day_of_week: every job field is a flag of its own name. */
@@ -39,6 +46,16 @@ function parserFor(field: JobFieldName): (value: string) => unknown {
               .split(',')
               .map((tag) => tag.trim())
               .filter((tag) => tag !== '');
+    case 'chain':
+      // JOB_ID, or JOB_ID:on (on: succeeded, the default, failed or finished).
+      return (value) => {
+        if (value === NONE) return CLEAR;
+        const [jobId, on = 'succeeded', ...rest] = value.split(':');
+        if (!jobId || rest.length > 0 || !(CHAIN_ON as readonly string[]).includes(on)) {
+          throw new InvalidArgumentError(`${field} must be JOB_ID or JOB_ID:${CHAIN_ON.join('|')}`);
+        }
+        return { job_id: jobId, on: on as ChainOn };
+      };
     case 'json-array':
       return (value) => {
         let parsed: unknown;
@@ -60,6 +77,9 @@ function helpFor(field: JobFieldName): string {
   const { description } = jobFieldSchema(field);
   const kind = jobFieldKind(field);
   if (kind === 'tags') return `${description} (comma-separated, e.g. backup,eu; "${NONE}" for none)`;
+  if (kind === 'chain') {
+    return `Run after each execution of job JOB_ID that ends so (JOB_ID[:${CHAIN_ON.join('|')}], succeeded if not said); with no schedule given, only then ("${NONE}" to clear)`;
+  }
   return kind.startsWith('optional-') || kind === 'crontab' ? `${description} ("${NONE}" to clear)` : description;
 }
 
@@ -79,7 +99,9 @@ export function addJobOptions(command: Command): Command {
             ? 'line'
             : kind === 'tags'
               ? 'tags'
-              : 'value';
+              : field === 'after'
+                ? 'job_id[:on]'
+                : 'value';
     command.addOption(new Option(`${flagOf(field)} <${value}>`, helpFor(field)).argParser(parserFor(field)));
   }
   command.addOption(

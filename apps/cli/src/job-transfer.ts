@@ -6,6 +6,8 @@ export type TransferJob = Pick<JobFieldValues, 'name' | 'job_class_string'> &
     /** Present in GET answers: '' (or null) when the job is paused. */
     next_run_time?: string | null;
     job_id?: string;
+    /** Shown for a job with `after` (Tickwork's), whose next_run_time '' does not say it is paused. */
+    paused?: boolean;
   };
 
 /** The fields that define a job besides its name and class, which match it: all the contract's others. */
@@ -18,17 +20,23 @@ export type PlanStep =
 
 /** A job counts as paused when its listing shows no next run (how both ndscheduler and Tickwork show it). */
 export function isPaused(job: TransferJob): boolean {
+  if (typeof job.paused === 'boolean') return job.paused;
   return 'next_run_time' in job && !job.next_run_time;
+}
+
+/** A job that runs only after another: its APScheduler fields are '' (no schedule), not to be sent. */
+function isUnscheduled(job: TransferJob): boolean {
+  return Boolean(job.after) && !job.cron && JOB_CRON_FIELDS.every((field) => job[field] === '');
 }
 
 /**
  * What a POST /api/v1/jobs needs: the defining fields the source gave, nothing it computed. A job with a
  * crontab line (`cron`) shows '*' in its APScheduler fields, which are not its schedule: they are left out
- * (the API refuses both together).
+ * (the API refuses both together); so are the '' fields of a job that runs only after another.
  */
 export function jobBody(job: TransferJob): Record<string, unknown> {
   const body: Record<string, unknown> = { name: job.name, job_class_string: job.job_class_string };
-  const skipped: readonly string[] = job.cron ? JOB_CRON_FIELDS : [];
+  const skipped: readonly string[] = job.cron || isUnscheduled(job) ? JOB_CRON_FIELDS : [];
   for (const key of DEFINING) if (job[key] !== undefined && !skipped.includes(key)) body[key] = job[key];
   return body;
 }
@@ -39,7 +47,14 @@ export function jobBody(job: TransferJob): Record<string, unknown> {
  */
 export function planImport(source: readonly TransferJob[], target: readonly TransferJob[]): PlanStep[] {
   const byKey = new Map(target.map((job) => [`${job.name}\u0000${job.job_class_string}`, job]));
-  return source.map((job): PlanStep => {
+  const matched = new Map<string, string>();
+  for (const job of source) {
+    const existing = byKey.get(`${job.name}\u0000${job.job_class_string}`);
+    if (job.job_id && existing?.job_id) matched.set(job.job_id, existing.job_id);
+  }
+  return upstreamsFirst(source).map((sourceJob): PlanStep => {
+    // A chained job's upstream is compared by the id it has (or will have) in the target.
+    const job = withAfterMapped(sourceJob, matched);
     const existing = byKey.get(`${job.name}\u0000${job.job_class_string}`);
     const paused = isPaused(job);
     if (!existing?.job_id) return { action: 'create', job, paused };
@@ -57,4 +72,29 @@ export function describeStep(step: PlanStep): string {
   if (step.action === 'create') return `create ${what}${step.paused ? ', paused' : ''}`;
   if (step.action === 'update') return `update ${what}: ${step.changes.join(', ')}`;
   return `unchanged ${what}`;
+}
+
+/** The job with its `after` naming the upstream's id in the target, where the map knows it. */
+export function withAfterMapped(job: TransferJob, ids: ReadonlyMap<string, string>): TransferJob {
+  if (!job.after) return job;
+  return { ...job, after: { ...job.after, job_id: ids.get(job.after.job_id) ?? job.after.job_id } };
+}
+
+/**
+ * The jobs with each upstream (`after`) before the jobs waiting for it, so an import creates it first;
+ * otherwise in their order. A cycle (the API refuses them) or a chain longer than the list ends the walk.
+ */
+function upstreamsFirst(jobs: readonly TransferJob[]): TransferJob[] {
+  const byId = new Map(jobs.flatMap((job) => (job.job_id ? [[job.job_id, job] as const] : [])));
+  const done = new Set<TransferJob>();
+  const ordered: TransferJob[] = [];
+  const visit = (job: TransferJob, depth: number) => {
+    if (done.has(job)) return;
+    done.add(job);
+    const upstream = job.after ? byId.get(job.after.job_id) : undefined;
+    if (upstream && depth < jobs.length) visit(upstream, depth + 1);
+    ordered.push(job);
+  };
+  for (const job of jobs) visit(job, 0);
+  return ordered;
 }

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { ApiClient } from './api-client.js';
 import { crontabJobs, parseCrontab } from './crontab-file.js';
 import { addJobOptions, jobFieldsFrom } from './job-options.js';
-import { describeStep, jobBody, planImport, type TransferJob } from './job-transfer.js';
+import { describeStep, jobBody, planImport, type TransferJob, withAfterMapped } from './job-transfer.js';
 
 /** Where the command's text goes; tests capture it. */
 export interface Io {
@@ -34,10 +34,13 @@ function table(io: Io, rows: string[][]): void {
 }
 
 function schedule(job: Record<string, unknown>): string {
-  if (typeof job.cron === 'string') return `cron=${job.cron}`;
-  return CRON_FIELDS.filter((f) => job[f] !== undefined)
+  const after = job.after as { job_id: string; on: string } | null | undefined;
+  const chained = after ? ` after=${after.job_id}:${after.on}` : '';
+  if (typeof job.cron === 'string') return `cron=${job.cron}${chained}`;
+  const fields = CRON_FIELDS.filter((f) => job[f] !== undefined && job[f] !== '')
     .map((f) => `${f}=${job[f]}`)
     .join(' ');
+  return `${fields}${chained}`.trim();
 }
 
 /**
@@ -80,7 +83,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
           j.name ?? '',
           j.job_class_string ?? '',
           schedule(j),
-          j.next_run_time || 'paused',
+          j.next_run_time || ((j as { paused?: boolean }).paused === false ? 'after its upstream' : 'paused'),
         ]),
       ]);
     });
@@ -281,7 +284,16 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .description('every job of --api as JSON ({"jobs": [...]}, paused ones without next_run_time)')
     .action(async () => {
       const all = await (await api()).allJobs<TransferJob>();
-      print({ jobs: all.map((job) => ({ ...jobBody(job), next_run_time: job.next_run_time ?? '' })) });
+      // Jobs in a chain keep their ids, for an import to link them again, and say whether they are paused.
+      const upstreams = new Set(all.flatMap((job) => (job.after ? [job.after.job_id] : [])));
+      print({
+        jobs: all.map((job) => ({
+          ...(job.after || upstreams.has(job.job_id ?? '') ? { job_id: job.job_id } : {}),
+          ...jobBody(job),
+          next_run_time: job.next_run_time ?? '',
+          ...(typeof job.paused === 'boolean' ? { paused: job.paused } : {}),
+        })),
+      });
     });
 
   program
@@ -305,15 +317,20 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
           : await new ApiClient(options.from as string, { token: options.fromToken }).allJobs<TransferJob>();
       const target = await api();
       const plan = planImport(source, await target.allJobs<TransferJob>());
+      // Source job id → target job id, for the `after` of the jobs that wait for them.
+      const ids = new Map<string, string>();
+      for (const step of plan) if (step.action !== 'create' && step.job.job_id) ids.set(step.job.job_id, step.targetId);
       for (const step of plan) {
         io.out(`${options.dryRun ? 'would ' : ''}${describeStep(step)}`);
         if (options.dryRun || step.action === 'unchanged') continue;
         let id: string;
+        const body = jobBody(withAfterMapped(step.job, ids));
         if (step.action === 'create') {
-          id = (await target.request<{ job_id: string }>('POST', '/api/v1/jobs', jobBody(step.job))).job_id;
+          id = (await target.request<{ job_id: string }>('POST', '/api/v1/jobs', body)).job_id;
+          if (step.job.job_id) ids.set(step.job.job_id, id);
         } else {
           id = step.targetId;
-          await target.request('PUT', `/api/v1/jobs/${id}`, jobBody(step.job));
+          await target.request('PUT', `/api/v1/jobs/${id}`, body);
         }
         if (step.paused) await target.request('PATCH', `/api/v1/jobs/${id}`);
         else if (step.action === 'update' && step.changes.includes('resumed')) {

@@ -246,13 +246,16 @@ function sampleFor(field: JobFieldName): [string, unknown] {
     case 'crontab':
       // A crontab line and APScheduler fields together are refused: this job keeps its APScheduler fields.
       return ['', null];
+    case 'chain':
+      // Needs another job: '--after' has a test of its own.
+      return ['', null];
     case 'text':
       return ['a note', 'a note'];
   }
 }
 
 t.test('jobs add and edit take every field of the job contract, each as a flag of its name', async (t) => {
-  const args = JOB_FIELD_NAMES.filter((field) => field !== 'cron').flatMap((field) => [
+  const args = JOB_FIELD_NAMES.filter((field) => field !== 'cron' && field !== 'after').flatMap((field) => [
     `--${field.replaceAll('_', '-')}`,
     sampleFor(field)[0],
   ]);
@@ -288,6 +291,62 @@ t.test('--cron gives a job a crontab line; APScheduler flags take it back', asyn
   await tickwork(['jobs', 'edit', id as string, '--minute', '7']);
   const edited = JSON.parse((await tickwork(['jobs', 'get', id as string])).join('\n'));
   t.same([edited.cron, edited.minute], [null, '7']);
+});
+
+t.test('--after chains a job; export and import keep the chain, upstream first', async (t) => {
+  const add = (...args: string[]) =>
+    tickwork(['jobs', 'add', '--class', 'simple_scheduler.jobs.sample_job.AwesomeJob', ...args]);
+  const [up] = await add('--name', 'chain top', '--minute', '*/5');
+  const [down] = await add('--name', 'chain bottom', '--after', `${up}:failed`);
+  const shown = JSON.parse((await tickwork(['jobs', 'get', down as string])).join('\n'));
+  t.match(shown, { after: { job_id: up, on: 'failed' }, minute: '', next_run_time: '', paused: false });
+  const listed = (await tickwork(['jobs', 'list'])).find((line) => line.startsWith(down as string));
+  t.match(listed, new RegExp(`after=${up}:failed\\s+after its upstream$`), 'listed with what it waits for');
+  const [plain] = await add('--name', 'chain default', '--after', up as string);
+  t.same(JSON.parse((await tickwork(['jobs', 'get', plain as string])).join('\n')).after, {
+    job_id: up,
+    on: 'succeeded',
+  });
+  await tickwork(['jobs', 'rm', plain as string]);
+
+  const exported = JSON.parse((await tickwork(['export'])).join('\n')).jobs as Array<Record<string, unknown>>;
+  const top = exported.find((job) => job.name === 'chain top');
+  const bottom = exported.find((job) => job.name === 'chain bottom');
+  t.match(top, { job_id: up, minute: '*/5' }, 'an upstream keeps its id');
+  t.match(bottom, { job_id: down, after: { job_id: up, on: 'failed' }, paused: false });
+  t.equal(bottom?.minute, undefined, 'no "" fields');
+  const file = join(scratch, 'chain.json');
+  writeFileSync(file, JSON.stringify({ jobs: [bottom, top] }));
+  t.same((await tickwork(['import', '--file', file])).at(-1), 'done: 0 create, 0 update, 2 unchanged');
+
+  // Into an empty Tickwork, the waiting job listed first: its upstream is created first, and linked by its new id.
+  const other = await startApi(t, testEnvironment(t));
+  const into = async (args: string[]) => {
+    const lines: string[] = [];
+    const program = buildProgram({ out: (line) => lines.push(line), readStdin: async () => '' }, {});
+    program.exitOverride();
+    await program.parseAsync(['node', 'tickwork', '--api', other.base, ...args]);
+    return lines;
+  };
+  t.same(await into(['import', '--file', file]), [
+    'create "chain top" (simple_scheduler.jobs.sample_job.AwesomeJob)',
+    'create "chain bottom" (simple_scheduler.jobs.sample_job.AwesomeJob)',
+    'done: 2 create, 0 update, 0 unchanged',
+  ]);
+  const copied = JSON.parse((await into(['--json', 'jobs', 'list'])).join('\n')) as Array<Record<string, unknown>>;
+  const newTop = copied.find((job) => job.name === 'chain top');
+  t.match(
+    copied.find((job) => job.name === 'chain bottom'),
+    {
+      after: { job_id: newTop?.job_id, on: 'failed' },
+      paused: false,
+      minute: '',
+    },
+  );
+  t.same((await into(['import', '--file', file])).at(-1), 'done: 0 create, 0 update, 2 unchanged');
+
+  await tickwork(['jobs', 'edit', down as string, '--after', 'none', '--minute', '5']);
+  t.match(JSON.parse((await tickwork(['jobs', 'get', down as string])).join('\n')), { after: null, minute: '5' });
 });
 
 t.test('`npx tickwork --help` works', async (t) => {

@@ -259,6 +259,47 @@ t.test('worker tags: typed comma-separated, shown, and a badge while no live wor
   t.pass('no tags again');
 });
 
+t.test('a job only after another: picked in the dialog, shown with what it waits for and what waits', async (t) => {
+  const CHAINED = 'e2e <i>chained</i>';
+  await page.getByRole('button', { name: 'New job' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New job' });
+  await dialog.waitFor();
+  await dialog.getByLabel('Name', { exact: true }).fill(CHAINED);
+  await dialog.getByLabel('Job class', { exact: true }).selectOption('simple_scheduler.jobs.sample_job.AwesomeJob');
+  t.ok(await dialog.getByLabel('When its run', { exact: true }).isDisabled(), 'no upstream picked: nothing to choose');
+  const upstream = await jobRow(EDITED).getAttribute('data-job-id');
+  await dialog.getByLabel('Run after', { exact: true }).selectOption(upstream as string);
+  await dialog.getByLabel('When its run', { exact: true }).selectOption('finished');
+  await dialog.getByLabel('Only then (no schedule of its own)').check();
+  t.ok(await dialog.getByLabel('Minute', { exact: true }).isDisabled(), 'no schedule to fill in');
+  await dialog.getByText('once for each of its runs that finished (any end)').waitFor();
+  await shot('job-dialog-after', dialog);
+  await dialog.getByRole('button', { name: 'Create job' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const row = jobRow(CHAINED);
+  await row.filter({ hasText: `after "${EDITED}" finished (any end)` }).waitFor();
+  t.match(await row.textContent(), /only after another job/);
+  t.match(await row.textContent(), /after its upstream/, 'its next run');
+  t.match(await row.textContent(), /active/);
+  t.equal(await row.locator('i').count(), 0, 'names are text');
+  await jobRow(EDITED)
+    .filter({ hasText: `before: "${CHAINED}"` })
+    .waitFor();
+  t.pass('the upstream shows what waits for it');
+
+  // Edited, it keeps what it waits for; then it is removed, leaving the rest as it was.
+  await row.getByRole('button', { name: `Edit ${CHAINED}` }).click();
+  const edit = page.getByRole('dialog', { name: `Edit job ${CHAINED}` });
+  await edit.waitFor();
+  t.equal(await edit.getByLabel('Run after', { exact: true }).inputValue(), upstream);
+  t.ok(await edit.getByLabel('Only then (no schedule of its own)').isChecked());
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  const removed = await api.request('DELETE', `/api/v1/jobs/${await row.getAttribute('data-job-id')}`, undefined, {
+    cookie: await loginCookie(api.base, 'admin', 'Very$ecret'),
+  });
+  t.equal(removed.status, 200);
+});
+
 t.test('readable on a phone: nothing wider than the screen', async (t) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openTab('Jobs');

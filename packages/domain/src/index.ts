@@ -8,6 +8,7 @@ export * from './execution/index.js';
 export * from './execution-state.js';
 export * from './failure-notice.js';
 export * from './ids.js';
+export * from './job-chain.js';
 export * from './job-contract.js';
 export * from './job-definition.js';
 export * from './python-json.js';

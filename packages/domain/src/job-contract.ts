@@ -17,6 +17,13 @@ export const DEFAULT_RETRY_BACKOFF_SEC = 10;
 export const WORKER_TAG_PATTERN = '^[a-z0-9_-]+$';
 export const MAX_WORKER_TAG_LENGTH = 64;
 export const MAX_JOB_WORKER_TAGS = 16;
+/**
+ * How an upstream execution must end for a chained job (`after`) to run: `succeeded`; `failed` (failed or
+ * timed out); `finished` (any end of a run: those, or stopped). A fire refused before it ran (`scheduled
+ * error`) is no execution that ended, and triggers nothing.
+ */
+export const CHAIN_ON = ['succeeded', 'failed', 'finished'] as const;
+export type ChainOn = (typeof CHAIN_ON)[number];
 
 const cron = (description: string) =>
   Type.Union([Type.String({ maxLength: 256 }), Type.Integer({ minimum: 0 })], {
@@ -52,6 +59,25 @@ export const JobFields = Type.Object({
     description:
       'A crontab line instead of the fields above: "*/5 * * * *", 6 fields with seconds first, or @daily etc.; 0 and 7 are Sunday',
   }),
+  after: Type.Union(
+    [
+      Type.Object(
+        {
+          job_id: Type.String({ minLength: 1, maxLength: 64, description: 'The upstream job' }),
+          on: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('finished')], {
+            description: 'How its execution must end: succeeded, failed (or timeout) or finished (any end)',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ],
+    {
+      default: null,
+      description:
+        'Run once after each execution of another job that ends so: {"job_id": "...", "on": "succeeded"}; with no schedule given, only then',
+    },
+  ),
   timezone: Type.String({
     minLength: 1,
     maxLength: 64,
@@ -123,6 +149,7 @@ export type JobFieldKind =
   | 'crontab'
   | 'json-array'
   | 'tags'
+  | 'chain'
   | 'integer'
   | 'optional-integer'
   | 'optional-url';
@@ -131,6 +158,7 @@ export function jobFieldKind(field: JobFieldName): JobFieldKind {
   if ((JOB_CRON_FIELDS as readonly string[]).includes(field)) return 'cron';
   if (field === 'cron') return 'crontab';
   if (field === 'worker_tags') return 'tags';
+  if (field === 'after') return 'chain';
   const schema = jobFieldSchema(field) as TSchema & { type?: string; anyOf?: Array<{ type?: string }> };
   if (schema.type === 'array') return 'json-array';
   if (schema.type === 'integer') return 'integer';

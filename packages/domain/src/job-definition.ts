@@ -5,6 +5,7 @@ import { CrontabError, CrontabTrigger } from './cron/crontab-trigger.js';
 import type { FieldName } from './cron/expressions.js';
 import { isValidTimeZone } from './cron/zoned-time.js';
 import { newId } from './ids.js';
+import type { ChainLink } from './job-chain.js';
 import {
   JOB_CRON_FIELDS,
   JOB_FIELD_NAMES,
@@ -27,8 +28,12 @@ import { normalizeWorkerTags } from './worker-tags.js';
  */
 export type JobSchedule = Record<JobCronField, string> & { cron?: string | null; timezone: string };
 
-/** A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text. */
-export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone'> & JobSchedule;
+/**
+ * A job's settings as stored: the contract's fields (job-contract.ts), the schedule normalized to text.
+ * Jobs stored before `after` existed have none (read as null).
+ */
+export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone' | 'after'> &
+  JobSchedule & { after?: ChainLink | null };
 
 /**
  * What a job with a crontab line shows in the APScheduler fields: '*' each. They are not used (the line
@@ -40,6 +45,19 @@ export type JobSettings = Omit<JobFieldValues, JobCronField | 'cron' | 'timezone
 export const CRONTAB_JOB_FIELDS: Readonly<Record<JobCronField, string>> = Object.freeze(
   Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, '*'])) as Record<JobCronField, string>,
 );
+
+/**
+ * What a job that runs only after another (`after` and no schedule) shows in the APScheduler fields: ''
+ * each, and next_run_time ''. Not '*': that would read as every second. It has no BullMQ scheduler.
+ */
+export const UNSCHEDULED_JOB_FIELDS: Readonly<Record<JobCronField, string>> = Object.freeze(
+  Object.fromEntries(JOB_CRON_FIELDS.map((field) => [field, ''])) as Record<JobCronField, string>,
+);
+
+/** True for a job that has no schedule of its own: it runs only after its upstream job (and when run now). */
+export function isUnscheduled(schedule: JobSchedule): boolean {
+  return !schedule.cron && JOB_CRON_FIELDS.every((field) => schedule[field] === '');
+}
 
 /**
  * A stored job: what GET /api/v1/jobs/:id shows, less next_run_time (computed when read), and less
@@ -155,6 +173,9 @@ export function jobArguments(args: unknown[]): unknown[] {
  */
 export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDefinition {
   const options = Object.fromEntries(JOB_OPTION_FIELDS.map((field) => [field, input[field] ?? jobFieldDefault(field)]));
+  const timezone = input.timezone ?? defaultTimeZone;
+  // A chained job given no schedule runs only after its upstream; every other job needs a schedule, as before.
+  const onlyAfter = Boolean(input.after) && schedulesNothing(input);
   return {
     job_id: newId(),
     ...(options as Pick<JobSettings, (typeof JOB_OPTION_FIELDS)[number]>),
@@ -162,9 +183,32 @@ export function newJobDefinition(input: NewJob, defaultTimeZone: string): JobDef
     job_class_string: input.job_class_string,
     pub_args: jobArguments(input.pub_args ?? []),
     worker_tags: normalizeWorkerTags(input.worker_tags ?? []),
-    ...normalizeSchedule(input, input.timezone ?? defaultTimeZone),
+    ...(onlyAfter ? unscheduled(timezone) : normalizeSchedule(input, timezone)),
     paused: false,
   };
+}
+
+/**
+ * True when the input gives no schedule: no crontab line, and each APScheduler field absent or '' — what a
+ * job that runs only after another shows, so echoing one back keeps it so.
+ */
+function schedulesNothing(input: CronFieldsInput): boolean {
+  return (
+    typeof input.cron !== 'string' &&
+    JOB_CRON_FIELDS.every((field) => input[field] === undefined || input[field] === null || input[field] === '')
+  );
+}
+
+/** True when the input names APScheduler fields and every one is '': "no schedule", asked for. */
+function dropsSchedule(input: CronFieldsInput): boolean {
+  return schedulesNothing(input) && JOB_CRON_FIELDS.some((field) => input[field] === '');
+}
+
+function unscheduled(timezone: string): JobSchedule {
+  if (!isValidTimeZone(timezone)) {
+    throw new ValidationError('timezone', `timezone: unknown time zone ${JSON.stringify(timezone)}`);
+  }
+  return { ...UNSCHEDULED_JOB_FIELDS, cron: null, timezone };
 }
 
 /**
@@ -175,13 +219,40 @@ export function mergeJobChanges(before: JobDefinition, changes: JobChanges): Job
   const given = Object.fromEntries(
     JOB_OPTION_FIELDS.flatMap((field) => (changes[field] === undefined ? [] : [[field, changes[field]]])),
   );
+  const merged = { ...before, ...given } as JobDefinition;
+  const timezone = changes.timezone ?? before.timezone;
   return {
-    ...before,
-    ...given,
+    ...merged,
     pub_args: changes.pub_args === undefined ? before.pub_args : jobArguments(changes.pub_args),
     worker_tags: normalizeWorkerTags(changes.worker_tags ?? before.worker_tags ?? []),
-    ...normalizeSchedule(scheduleChanges(before, changes), changes.timezone ?? before.timezone),
+    ...(keepsUnscheduled(before, merged, changes)
+      ? unscheduled(timezone)
+      : normalizeSchedule(scheduleChanges(before, changes), timezone)),
   };
+}
+
+/**
+ * True when the job is to run only after another: it did and no schedule is given, or its APScheduler
+ * fields are given as '' (the schedule dropped). Without an `after` that is refused: nothing would run it.
+ */
+function keepsUnscheduled(before: JobDefinition, merged: JobDefinition, changes: JobChanges): boolean {
+  const dropping = dropsSchedule(changes);
+  if (!dropping && (!isUnscheduled(before) || hasCronFields(changes) || typeof changes.cron === 'string')) {
+    return false;
+  }
+  if (!merged.after && dropping) {
+    throw new ValidationError(
+      'schedule',
+      `schedule: empty APScheduler fields mean no schedule, for a job that runs only after another: give after too`,
+    );
+  }
+  if (!merged.after) {
+    throw new ValidationError(
+      'after',
+      `after: this job runs only after another; to drop after, give it a schedule (${JOB_CRON_FIELDS.join(', ')}, or cron) in the same PUT`,
+    );
+  }
+  return true;
 }
 
 /**
@@ -284,12 +355,16 @@ export interface ScheduleTrigger {
 
 const triggers = new Map<string, ScheduleTrigger>();
 
+/** The trigger of a job with no schedule (it runs only after another): it never fires. */
+const NEVER: ScheduleTrigger = { nextFireTime: () => null };
+
 /**
  * The trigger of a stored (already normalized) schedule: its crontab line's when it has one, else its
  * APScheduler fields'. Compiled triggers are kept, since the API's next_run_time and BullMQ's repeat
  * strategy ask for the same few schedules over and over.
  */
 export function triggerFor(schedule: JobSchedule): ScheduleTrigger {
+  if (isUnscheduled(schedule)) return NEVER;
   const key = `${schedule.timezone} ${schedulePattern(schedule)}`;
   let trigger = triggers.get(key);
   if (!trigger) {

@@ -1,5 +1,6 @@
 import type { Config } from '@tickwork/config';
 import {
+  ChainBook,
   createRedis,
   FailureNotifier,
   InstanceLimiter,
@@ -56,6 +57,8 @@ export interface Fleet {
   ends: RunEndReporter;
   outputs: RunOutputStream;
   jobChanges: JobChangeFeed;
+  /** Which jobs wait for which (`after`). */
+  chains: ChainBook;
   limiter: InstanceLimiter;
   ledger: RunLedger;
   history: ExecutionHistory;
@@ -87,6 +90,8 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
   const control = new RunControlChannel(config.queuePrefix);
   const delivery: Delivery = role.kind === 'worker' ? new OutageRetry(role.giveUp, log) : deliverOnce;
   const feed = new LedgerFeed(redis, config.queuePrefix);
+  const jobChanges = new JobChangeFeed(redis, config.queuePrefix);
+  const chains = new ChainBook(redis, config.queuePrefix);
   // The store commands this process sent, added to the fleet's metrics every few seconds.
   const tallyCommands = () => metrics.addStoreCommands(store.commands.drain());
   const tally = setInterval(() => {
@@ -105,6 +110,7 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
         : undefined,
     control: role.kind === 'api' ? { channel: control, publisher: redis } : undefined,
     feed,
+    chains: { book: chains, revisions: jobChanges },
   });
   return {
     store,
@@ -117,7 +123,8 @@ export async function openFleet(config: FleetConfig, role: FleetRole, log: Ledge
     metrics,
     ends,
     outputs: new RunOutputStream(redis, config.queuePrefix),
-    jobChanges: new JobChangeFeed(redis, config.queuePrefix),
+    jobChanges,
+    chains,
     limiter: new InstanceLimiter(redis, config.queuePrefix),
     ledger,
     history: new ExecutionHistory(store.ledger),

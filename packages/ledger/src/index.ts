@@ -1,3 +1,4 @@
+export * from './chain-catch-up.js';
 export * from './delivery.js';
 export * from './execution-history.js';
 export * from './fleet.js';

@@ -1,4 +1,6 @@
 import {
+  chainExecutionId,
+  chainTriggered,
   type Execution,
   ExecutionEvent,
   type ExecutionPosition,
@@ -12,11 +14,15 @@ import {
   type Refusal,
   recordedEntry,
   retryAt,
+  runSnapshot,
   type StepFields,
   stepEntry,
 } from '@tickwork/domain';
 import {
+  type ChainBook,
+  type ChainedJob,
   enqueueRecordedRun,
+  type JobChangeFeed,
   type RecordedRunData,
   type RedisClient,
   type RunControlChannel,
@@ -55,7 +61,19 @@ export interface LedgerContext {
   enqueueDeadlineMs?: number;
   /** Where written entries are published for the API's execution windows. */
   feed?: LedgerFeed;
+  /** Which jobs wait for which (`after`), and the jobs' current revisions to check them by. */
+  chains?: { book: ChainBook; revisions: JobChangeFeed };
 }
+
+/** The jobs to run after an end, and whether the end is marked for the API's chain catch-up. */
+interface Waiting {
+  jobs: ChainedJob[];
+  /** Someone may wait: the end is filed for the catch-up (also when Redis could not say). */
+  mark: boolean;
+}
+
+/** What became of one chained run: recorded and queued, recorded before, or not to run (job changed). */
+export type ChainedRun = 'queued' | 'exists' | 'skipped';
 
 /** A run this worker holds: what it needs to run it and write its end. */
 export interface Attempt {
@@ -211,8 +229,10 @@ export class RunLedger {
         result: outcome.result,
         output,
       });
-      if (await this.write(`recording ${outcome.state}`, entry)) {
+      const waiting = await this.waitingOn(attempt.job.job_id, outcome.state);
+      if (await this.write(`recording ${outcome.state}`, entry, waiting.mark ? attempt.job.job_id : undefined)) {
         this.reportEnd(entry, attempt.job, outcome, host.hostname, host.pid, timing);
+        await this.runChained(attempt.job.job_id, entry, waiting.jobs);
         return 'ended';
       }
     }
@@ -236,7 +256,9 @@ export class RunLedger {
         result: outcome.state === ExecutionState.stopped ? '' : outcome.result,
         output,
       });
-      if (await this.write('recording stopped', entry)) {
+      const waiting = await this.waitingOn(attempt.job.job_id, ExecutionState.stopped);
+      if (await this.write('recording stopped', entry, waiting.mark ? attempt.job.job_id : undefined)) {
+        await this.runChained(attempt.job.job_id, entry, waiting.jobs);
         this.reportEnd(
           entry,
           attempt.job,
@@ -352,7 +374,11 @@ export class RunLedger {
       const entry = this.step(execution, ExecutionState.stopping, ExecutionEvent.lost, ExecutionState.stopped, {
         description: why,
       });
-      if (!(await this.write('closing out a lost stop', entry))) return false;
+      const waiting = await this.waitingOn(execution.job.job_id, ExecutionState.stopped);
+      if (!(await this.write('closing out a lost stop', entry, waiting.mark ? execution.job.job_id : undefined))) {
+        return false;
+      }
+      await this.runChained(execution.job.job_id, entry, waiting.jobs);
       this.reportEnd(
         entry,
         execution.job,
@@ -375,7 +401,11 @@ export class RunLedger {
     const entry = this.step(execution, ExecutionState.running, ExecutionEvent.lost, ExecutionState.failed, {
       description: why,
     });
-    if (!(await this.write('closing out a lost run', entry))) return false;
+    const waiting = await this.waitingOn(execution.job.job_id, ExecutionState.failed);
+    if (!(await this.write('closing out a lost run', entry, waiting.mark ? execution.job.job_id : undefined))) {
+      return false;
+    }
+    await this.runChained(execution.job.job_id, entry, waiting.jobs);
     this.reportEnd(
       entry,
       execution.job,
@@ -389,6 +419,88 @@ export class RunLedger {
   /** Queues a waiting execution's run again (its queue entry was lost); a no-op when the entry exists. */
   async requeue(execution: Execution): Promise<void> {
     await enqueueRecordedRun(this.ctx.runQueues, this.queued(execution), (execution.run_after ?? 0) - this.clock());
+  }
+
+  // ---- chains (a job's `after`) -------------------------------------------------------------------------
+
+  /**
+   * The jobs that wait for `jobId`'s executions ending in `state`: one Redis read, and no store read, so
+   * the end of a job nobody waits for costs the store nothing more. When Redis cannot say, the end is
+   * marked all the same and the API's catch-up (ChainCatchUp) decides later.
+   */
+  async waitingOn(jobId: string, state: ExecutionState): Promise<Waiting> {
+    const chains = this.ctx.chains;
+    if (!chains) return { jobs: [], mark: false };
+    try {
+      const all = await withDeadline(chains.book.waitingFor(jobId), FEED_DEADLINE_MS, 'reading the jobs waiting');
+      const jobs = all.filter((c) => c.job.after && chainTriggered(c.job.after.on, state));
+      return { jobs, mark: all.length > 0 };
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message, job_id: jobId }, 'jobs waiting for this one not known');
+      return { jobs: [], mark: true };
+    }
+  }
+
+  /**
+   * Runs each job waiting for an upstream execution that ended as `end` says: recorded waiting under an id
+   * derived from the job and the upstream execution (chainExecutionId), so it is recorded once however
+   * often this is tried — by the worker that wrote the end, or the API's catch-up — then queued under a
+   * queue id derived from it. Never throws: the upstream's end is written already, and the catch-up
+   * retries what failed here.
+   */
+  async runChained(upstreamJobId: string, end: LedgerEntry, waiting: readonly ChainedJob[]): Promise<ChainedRun[]> {
+    return Promise.all(
+      waiting.map((chained) =>
+        this.runAfter(upstreamJobId, end, chained).catch((err) => {
+          this.ctx.log.warn(
+            { err, job_id: chained.job.job_id, upstream_execution_id: end.execution_id },
+            'a chained run was not started here; the catch-up retries it',
+          );
+          return 'skipped' as const;
+        }),
+      ),
+    );
+  }
+
+  private async runAfter(upstreamJobId: string, end: LedgerEntry, chained: ChainedJob): Promise<ChainedRun> {
+    const job = await this.chainedDefinition(upstreamJobId, end.state, chained);
+    if (!job) return 'skipped';
+    const now = this.clock();
+    const executionId = chainExecutionId(job.job_id, end.execution_id);
+    const entry = recordedEntry(
+      {
+        execution_id: executionId,
+        job,
+        scheduled_time: now,
+        state: ExecutionState.scheduled,
+        run_after: now,
+        description: `after execution ${end.execution_id} of job ${upstreamJobId} (${end.state})`,
+      },
+      now,
+      newId(),
+    );
+    if (!(await this.write('recording a chained run', entry))) return 'exists';
+    await enqueueRecordedRun(this.ctx.runQueues, {
+      job_id: job.job_id,
+      execution_id: executionId,
+      attempt: 1,
+      scheduled_time: now,
+      job,
+    });
+    return 'queued';
+  }
+
+  /**
+   * The waiting job as it is now: the copy the chain book holds while that is still its current revision
+   * (one Redis read), else the store's; null when it was deleted, paused or no longer waits for this end.
+   */
+  private async chainedDefinition(upstreamJobId: string, state: string, chained: ChainedJob) {
+    const chains = this.ctx.chains;
+    if (!chains) return null;
+    if ((await chains.revisions.revisionOf(chained.job.job_id)) === chained.rev) return chained.job;
+    const stored = await this.delivery.run('reading a chained job', () => this.ctx.store.jobs.get(chained.job.job_id));
+    if (!stored || stored.paused || stored.after?.job_id !== upstreamJobId) return null;
+    return chainTriggered(stored.after.on, state) ? runSnapshot(stored) : null;
   }
 
   // ---- reads --------------------------------------------------------------------------------------------
@@ -453,11 +565,11 @@ export class RunLedger {
    * Appends an entry; true when it won its slot. A write whose answer was lost (the store went away
    * mid-write) and then found its slot taken is read back: the entry there may be its own.
    */
-  private async write(what: string, entry: LedgerEntry): Promise<boolean> {
+  private async write(what: string, entry: LedgerEntry, chainedJob?: string): Promise<boolean> {
     let uncertain = false;
     const outcome = await this.delivery.run(what, async () => {
       try {
-        return await this.ctx.store.ledger.append(entry);
+        return await this.ctx.store.ledger.append(entry, chainedJob);
       } catch (err) {
         if (Store.isUnavailable(err)) uncertain = true;
         throw err;

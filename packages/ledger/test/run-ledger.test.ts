@@ -1,6 +1,8 @@
 // The ledger against the real store and Redis: one test per transition of the table, each read back as the
 // API shows it. The races between processes are in ledger-races.test.ts.
 import {
+  bucketOf,
+  chainExecutionId,
   type Execution,
   fireExecutionId,
   jobSummary,
@@ -182,4 +184,79 @@ t.test('a run-now Redis does not take in time is given up, saying so', async (t)
     page.items.some((e) => e.state === S.scheduledError && /^not queued: Redis did not answer/.test(e.description)),
     'recorded as a scheduled error',
   );
+});
+
+t.test("a run's end: no store command more for a job nobody waits for; one insert per chained run", async (t) => {
+  const sent: string[] = [];
+  const client = worker.store.connection.getClient();
+  const listen = (e: { commandName: string; command: Record<string, unknown> }) => {
+    if (['insert', 'find', 'update', 'delete', 'aggregate', 'count'].includes(e.commandName)) {
+      sent.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+    }
+  };
+  const endOf = async (summary: ReturnType<typeof job>) => {
+    const fire = await worker.ledger.recordFire(summary, Date.now() - 500, 'task-end', null);
+    if (!('taken' in fire)) throw new Error('not taken');
+    sent.length = 0;
+    client.on('commandStarted', listen);
+    try {
+      t.equal(await worker.ledger.finish(fire.taken, succeeded, ''), 'ended');
+    } finally {
+      client.off('commandStarted', listen);
+    }
+    return fire.taken.execution_id;
+  };
+
+  await endOf(job());
+  t.same(sent, ['insert execution_ledger'], 'unchained: its end, and nothing else');
+
+  const up = job();
+  const down = jobSummary(
+    newJobDefinition({ name: 'down', job_class_string: 'a.B', after: { job_id: up.job_id, on: 'succeeded' } }, 'UTC'),
+  );
+  await worker.jobChanges.invalidate(down.job_id, 5);
+  await worker.chains.set(up.job_id, [{ job: down, rev: 5 }]);
+  const upRun = await endOf(up);
+  t.same(sent, ['insert execution_ledger', 'insert execution_ledger'], 'chained: its end, and the chained run');
+  const chained = chainExecutionId(down.job_id, upRun);
+  t.match(await state(api.ledger, chained), {
+    state: S.scheduled,
+    description: `after execution ${upRun} of job ${up.job_id} (succeeded)`,
+    job: { job_id: down.job_id },
+  });
+  t.ok(await worker.runQueue.getJob(recordedRunIdFor(chained, 1)), 'and queued');
+  const marked = (await api.store.ledger.chainedEndsIn(bucketOf(Date.now()))).find(
+    (m) => m.entry.execution_id === upRun,
+  );
+  t.equal(marked?.job_id, up.job_id, 'the end is filed for the catch-up');
+  const again = await worker.ledger.runChained(up.job_id, marked?.entry as never, [{ job: down, rev: 5 }]);
+  t.same(again, ['exists'], 'tried again (the catch-up): one record');
+
+  // A failure that is retried is no end: nothing waiting on failed runs until the last attempt fails.
+  const flaky = job(1);
+  const onFailed = jobSummary(
+    newJobDefinition(
+      { name: 'on failed', job_class_string: 'a.B', after: { job_id: flaky.job_id, on: 'failed' } },
+      'UTC',
+    ),
+  );
+  await worker.jobChanges.invalidate(onFailed.job_id, 7);
+  await worker.chains.set(flaky.job_id, [{ job: onFailed, rev: 7 }]);
+  const fire = await worker.ledger.recordFire(flaky, Date.now() - 500, 'task-flaky', null);
+  if (!('taken' in fire)) throw new Error('not taken');
+  t.equal(await worker.ledger.finish(fire.taken, failed, ''), 'retried');
+  t.equal(await api.ledger.get(chainExecutionId(onFailed.job_id, fire.taken.execution_id)), null, 'not after a retry');
+  const second = await worker.ledger.claim(
+    {
+      job_id: flaky.job_id,
+      execution_id: fire.taken.execution_id,
+      attempt: 2,
+      scheduled_time: fire.taken.scheduled_time,
+      job: flaky,
+    },
+    'task-flaky-2',
+  );
+  if (!second) throw new Error('not claimed');
+  t.equal(await worker.ledger.finish(second, failed, ''), 'ended');
+  t.match(await state(api.ledger, chainExecutionId(onFailed.job_id, fire.taken.execution_id)), { state: S.scheduled });
 });

@@ -1,4 +1,5 @@
 export * from './backfill.js';
+export * from './chain-book.js';
 export * from './change-feed.js';
 export * from './deadline.js';
 export * from './failure-notifier.js';

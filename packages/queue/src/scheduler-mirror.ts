@@ -1,4 +1,4 @@
-import { runSnapshot, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
+import { isUnscheduled, runSnapshot, type StoredJob, schedulePattern, triggerFor } from '@tickwork/domain';
 import type { Queue } from 'bullmq';
 import { jobIdOfScheduler, runQueueName, SCHEDULED_RUN, type ScheduledRunData, schedulerIdFor } from './queue-names.js';
 import type { RedisClient } from './redis-connection.js';
@@ -39,7 +39,8 @@ export class SchedulerMirror {
   }
 
   async upsert(job: StoredJob): Promise<void> {
-    if (job.paused) {
+    // A job that runs only after another (no schedule) has no scheduler, like a paused one.
+    if (job.paused || isUnscheduled(job)) {
       await this.remove(job.job_id);
       return;
     }

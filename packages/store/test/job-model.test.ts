@@ -18,7 +18,8 @@ t.test('every contract field has a path of its type and default', async (t) => {
       t.equal(path?.instance, 'Array', `${field}: a list of strings`);
       continue;
     }
-    t.equal(path?.instance, kind.endsWith('integer') ? 'Number' : 'String', `${field}: ${kind}`);
+    const instance = kind === 'chain' ? 'Mixed' : kind.endsWith('integer') ? 'Number' : 'String';
+    t.equal(path?.instance, instance, `${field}: ${kind}`);
     const fallback = jobFieldDefault(field);
     if (fallback === undefined) t.ok(path?.isRequired, `${field} is required`);
     else

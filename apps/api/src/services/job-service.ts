@@ -1,5 +1,7 @@
 import {
   AuditEvent,
+  type ChainLink,
+  checkChain,
   describeChanges,
   type JobChanges,
   type JobDefinition,
@@ -12,7 +14,7 @@ import {
   type StoredJob,
 } from '@tickwork/domain';
 import type { RunLedger } from '@tickwork/ledger';
-import { type JobChangeFeed, type SchedulerMirror, withDeadline } from '@tickwork/queue';
+import { type ChainBook, type JobChangeFeed, type SchedulerMirror, withDeadline } from '@tickwork/queue';
 import type { Store } from '@tickwork/store';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../auth/principal.js';
@@ -38,6 +40,13 @@ export interface JobServiceParts {
   /** The role each class's jobs need (JOB_CLASS_ROLES, else what live workers say the class declares). */
   classRoles: JobClassRoles;
   ledger: RunLedger;
+  /** Which jobs wait for which (`after`), for the run ends to read. */
+  chains: ChainBook;
+  /**
+   * Runs a change to a job's `after` alone across the API processes: two changes each checked against the
+   * other's old state could close a cycle. Null when the lock could not be had.
+   */
+  chainLock: <T>(work: () => Promise<T>) => Promise<T>;
   defaultTimeZone: string;
   log: FastifyBaseLogger;
 }
@@ -52,6 +61,9 @@ export interface JobServiceParts {
  * 4. the audit log.
  * A job's class may need a higher role than editor to create, change or run its jobs (ShellJob, CurlJob):
  * with users, a caller below it is refused (403), and the job records its author's role for the worker.
+ * A job that waits for another (`after`) is checked first (the upstream exists, no cycle), and after each
+ * change the chain book lists again the active jobs waiting for its upstream. Deleting a job pauses the
+ * jobs waiting for it, each with an audit entry saying why.
  */
 export class JobService {
   constructor(private readonly parts: JobServiceParts) {}
@@ -71,23 +83,34 @@ export class JobService {
       ...newJobDefinition(input, this.parts.defaultTimeZone),
       author_role: authorRole(actor),
     };
-    const at = Date.now();
-    await this.invalidate(job.job_id, at);
-    const stored = await this.parts.store.jobs.insert(job, at);
-    await this.announce(stored);
+    const save = async () => {
+      if (job.after) await this.checkChain(null, job.after);
+      const at = Date.now();
+      await this.invalidate(job.job_id, at);
+      const stored = await this.parts.store.jobs.insert(job, at);
+      await this.announce(stored);
+    };
+    await (job.after ? this.parts.chainLock(save) : save());
+    await this.refreshChains([job.after?.job_id]);
     await this.audit(job, AuditEvent.added, actor.name, '');
     return job.job_id;
   }
 
   async modify(jobId: string, changes: JobChanges, actor: Actor): Promise<void> {
-    const before = await this.get(jobId);
-    await this.assertMayUse(before.job_class_string, actor);
-    if (changes.job_class_string !== undefined) await this.assertMayUse(changes.job_class_string, actor);
-    const after: JobDefinition = { ...mergeJobChanges(before, changes), author_role: authorRole(actor) };
-    const at = nextRevision(before);
-    await this.invalidate(jobId, at);
-    if (!(await this.parts.store.jobs.replace(after, at))) throw ApiError.badRequest(`Job not found: ${jobId}`);
-    await this.announce({ ...after, created_time: before.created_time, revision: at });
+    const save = async () => {
+      const before = await this.get(jobId);
+      await this.assertMayUse(before.job_class_string, actor);
+      if (changes.job_class_string !== undefined) await this.assertMayUse(changes.job_class_string, actor);
+      const after: JobDefinition = { ...mergeJobChanges(before, changes), author_role: authorRole(actor) };
+      if (changes.after) await this.checkChain(jobId, changes.after);
+      const at = nextRevision(before);
+      await this.invalidate(jobId, at);
+      if (!(await this.parts.store.jobs.replace(after, at))) throw ApiError.badRequest(`Job not found: ${jobId}`);
+      await this.announce({ ...after, created_time: before.created_time, revision: at });
+      return { before, after };
+    };
+    const { before, after } = await (changes.after ? this.parts.chainLock(save) : save());
+    await this.refreshChains([before.after?.job_id, after.after?.job_id]);
     await this.audit(after, AuditEvent.modified, actor.name, describeChanges(before, after));
   }
 
@@ -99,9 +122,11 @@ export class JobService {
     await this.announce(null, jobId);
     const { next_run_time: _, ...oldJob } = jobView(job);
     await this.audit(job, AuditEvent.deleted, actor.name, JSON.stringify(oldJob));
+    await this.refreshChains([job.after?.job_id]);
+    await this.pauseDependants(job, actor);
   }
 
-  async setPaused(jobId: string, paused: boolean, actor: Actor): Promise<void> {
+  async setPaused(jobId: string, paused: boolean, actor: Actor, why = ''): Promise<void> {
     const job = await this.get(jobId);
     await this.assertMayUse(job.job_class_string, actor);
     const at = nextRevision(job);
@@ -109,7 +134,51 @@ export class JobService {
     if (!(await this.parts.store.jobs.setPaused(jobId, paused, at)))
       throw ApiError.badRequest(`Job not found: ${jobId}`);
     await this.announce({ ...job, paused, revision: at });
-    await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, actor.name, '');
+    await this.refreshChains([job.after?.job_id]);
+    await this.audit(job, paused ? AuditEvent.paused : AuditEvent.resumed, actor.name, why);
+  }
+
+  /**
+   * The jobs that waited for a deleted job are paused, each saying why in the audit log. Their `after`
+   * still names the deleted job, so what they waited for stays visible; a PUT of a new `after` (or a
+   * schedule, then `after: null`) and a resume put one back to work.
+   */
+  private async pauseDependants(deleted: StoredJob, actor: Actor): Promise<void> {
+    for (const dependant of await this.parts.store.jobs.dependantsOf(deleted.job_id)) {
+      const why = `the job it runs after, ${JSON.stringify(deleted.name)} (${deleted.job_id}), was deleted`;
+      if (dependant.paused) {
+        await this.audit(dependant, AuditEvent.paused, actor.name, `already paused; ${why}`);
+        continue;
+      }
+      await this.setPaused(dependant.job_id, true, { ...actor, role: null }, why);
+    }
+  }
+
+  /** A 400 unless `after` names a job there is, other than this one, and closes no cycle. */
+  private async checkChain(jobId: string | null, after: ChainLink): Promise<void> {
+    await checkChain(jobId, after, (id) => this.get(id).catch(() => null));
+  }
+
+  /**
+   * Lists again in the chain book the active jobs waiting for each of these upstream jobs: one indexed
+   * store read each, under the chain lock, so that of two API processes changing jobs that wait for the
+   * same one, the later listing has read both changes. A listing that fails is logged: the reconcile pass
+   * restores what is missing.
+   */
+  private async refreshChains(upstreams: ReadonlyArray<string | undefined>): Promise<void> {
+    const { store, chains, chainLock, log } = this.parts;
+    const ids = [...new Set(upstreams)].filter((id): id is string => Boolean(id));
+    if (ids.length === 0) return;
+    await chainLock(async () => {
+      for (const upstream of ids) {
+        const waiting = (await store.jobs.dependantsOf(upstream))
+          .filter((job) => !job.paused)
+          .map((job) => ({ job: runSnapshot(job), rev: job.revision }));
+        await withDeadline(chains.set(upstream, waiting), REDIS_DEADLINE_MS, 'listing the jobs waiting');
+      }
+    }).catch((err) =>
+      log.error({ err, job_ids: ids }, 'the jobs waiting for these were not listed; the reconciler will'),
+    );
   }
 
   /** Run now: the execution is recorded (by the ledger) before it is queued, so its id is real whatever happens. */

@@ -1,7 +1,7 @@
 import { formatTime, type JobDefinition, jobSummary, type ScheduleTrigger, triggerFor } from '@tickwork/domain';
 import { hideNotifyUrls } from './secrets.js';
 
-type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
+type JobView = ReturnType<typeof jobSummary> & { next_run_time: string; paused?: boolean };
 
 /**
  * Per job object (the job catalog keeps one until the job changes): its trigger and the view last built.
@@ -11,7 +11,8 @@ type JobView = ReturnType<typeof jobSummary> & { next_run_time: string };
 const built = new WeakMap<JobDefinition, { trigger: ScheduleTrigger; next: number | null; view: JobView }>();
 
 /**
- * A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused. With
+ * A job as ndscheduler's API shows it; next_run_time from the engine BullMQ fires by, '' when paused (or
+ * when it runs only after another; a job with `after` shows `paused` too). With
  * `hideSecrets` (a viewer asks) its notify URLs are hidden.
  */
 export function jobView(job: JobDefinition, now = Date.now(), hideSecrets = false): JobView {
@@ -20,7 +21,12 @@ export function jobView(job: JobDefinition, now = Date.now(), hideSecrets = fals
   const next = job.paused ? null : trigger.nextFireTime(now);
   let view = kept?.next === next ? kept.view : undefined;
   if (!view) {
-    view = Object.freeze({ ...jobSummary(job), next_run_time: next === null ? '' : formatTime(next, job.timezone) });
+    view = Object.freeze({
+      ...jobSummary(job),
+      next_run_time: next === null ? '' : formatTime(next, job.timezone),
+      // A chained job may be active with no next run: it says whether it is paused. Others keep their shape.
+      ...(job.after ? { paused: job.paused } : {}),
+    });
     built.set(job, { trigger, next, view });
   }
   return hideSecrets ? hideNotifyUrls(view) : view;

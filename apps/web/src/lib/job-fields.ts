@@ -9,7 +9,7 @@ import { Value } from 'typebox/value';
 
 /** The job fields the dialog shows as plain inputs: the contract's options but the ones with controls of their own. */
 export const FORM_OPTION_FIELDS = JOB_OPTION_FIELDS.filter(
-  (field) => field !== 'name' && field !== 'job_class_string' && field !== 'pub_args',
+  (field) => field !== 'name' && field !== 'job_class_string' && field !== 'pub_args' && field !== 'after',
 );
 export type FormOptionField = (typeof FORM_OPTION_FIELDS)[number];
 

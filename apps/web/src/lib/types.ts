@@ -25,6 +25,8 @@ export type Job = Omit<JobFieldValues, JobCronField> &
   Record<JobCronField, string> & {
     job_id: string;
     next_run_time: string;
+    /** Shown for a job with `after` only: whether it is paused (its next_run_time '' does not say). */
+    paused?: boolean;
   };
 
 export interface JobClass {

@@ -1,9 +1,10 @@
-import { jobFieldDefault, jobFieldKind, jobFieldSchema } from '@tickwork/domain/job-contract';
+import { CHAIN_ON, type ChainOn, jobFieldDefault, jobFieldKind, jobFieldSchema } from '@tickwork/domain/job-contract';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
 import { Modal } from '../components/modal.js';
 import { ApiFailure, api, errorText } from '../lib/api.js';
+import { runsOnlyAfter } from '../lib/chains.js';
 import { FORM_OPTION_FIELDS, type FormOptionField, optionLabel, optionProblem, readOption } from '../lib/job-fields.js';
 import { parseArguments } from '../lib/json-args.js';
 import { localTime, utcTime } from '../lib/time.js';
@@ -17,6 +18,15 @@ const FIELD_LABELS: Record<CronField, string> = {
   month: 'Month',
   day_of_week: 'Day of week',
   week: 'ISO week',
+};
+
+/** No schedule: what a job that runs only after another sends (and shows) in its APScheduler fields. */
+const NO_SCHEDULE = Object.fromEntries(CRON_FIELDS.map((f) => [f, ''])) as Record<CronField, string>;
+
+const ON_WORDS: Record<ChainOn, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed (or timed out)',
+  finished: 'finished (any end)',
 };
 
 const NEW_SCHEDULE: Record<CronField, string> = {
@@ -51,10 +61,13 @@ interface Preview {
 
 /**
  * New and Edit job: the class picker shows each class's notes, argument help and example; arguments are
- * checked as JSON while typed; the next five fire times come from the server's own cron engine.
+ * checked as JSON while typed; the next five fire times come from the server's own cron engine. A job may
+ * run after another job (a select of the jobs there are), and then also by its schedule or only then.
  */
 export function JobDialog(props: {
   job: Job | null;
+  /** Every job, to pick the one this one runs after. */
+  jobs: Job[];
   classes: JobClass[];
   defaultTimezone: string;
   onClose: () => void;
@@ -64,18 +77,30 @@ export function JobDialog(props: {
   const [name, setName] = useState(job?.name ?? '');
   const [classString, setClassString] = useState(job?.job_class_string ?? props.classes[0]?.job_class_string ?? '');
   const [argsText, setArgsText] = useState(job ? JSON.stringify(job.pub_args) : '[]');
-  // A crontab job's APScheduler fields are '*' placeholders: emptying its line starts from the defaults.
+  // A crontab job's APScheduler fields are '*' placeholders, a job only after another's are '': either
+  // starts from the defaults.
   const [schedule, setSchedule] = useState<Record<CronField, string>>(
-    job && !job.cron
+    job && !job.cron && !runsOnlyAfter(job)
       ? (Object.fromEntries(CRON_FIELDS.map((f) => [f, job[f]])) as Record<CronField, string>)
       : NEW_SCHEDULE,
   );
   const [cronLine, setCronLine] = useState(job?.cron ?? '');
-  // A crontab line, when one is typed, is the schedule; else the fields, and no line (on PUT: dropped).
+  const [afterJob, setAfterJob] = useState(job?.after?.job_id ?? '');
+  const [afterOn, setAfterOn] = useState<ChainOn>(job?.after?.on ?? 'succeeded');
+  const [onlyAfterChosen, setOnlyAfter] = useState(job ? runsOnlyAfter(job) : false);
+  const onlyAfter = afterJob !== '' && onlyAfterChosen;
+  // Only after another job: no schedule ('' fields). Else a crontab line, when one is typed, is the
+  // schedule; else the fields, and no line (on PUT: dropped).
   const scheduleBody = useMemo(
-    () => (cronLine.trim() ? { cron: cronLine.trim() } : { ...schedule, cron: null }),
-    [cronLine, schedule],
+    () =>
+      onlyAfter
+        ? { ...NO_SCHEDULE, cron: null }
+        : cronLine.trim()
+          ? { cron: cronLine.trim() }
+          : { ...schedule, cron: null },
+    [cronLine, schedule, onlyAfter],
   );
+  const upstreams = props.jobs.filter((j) => j.job_id !== job?.job_id);
   const byLine = cronLine.trim() !== '';
   const [timezone, setTimezone] = useState(job?.timezone ?? props.defaultTimezone);
   // Every other field of the job contract, as typed: checked against the contract's schema as you type.
@@ -108,6 +133,10 @@ export function JobDialog(props: {
   // The preview follows the fields as they are typed, a moment after the last key.
   useEffect(() => {
     let cancelled = false;
+    if (onlyAfter) {
+      setPreview({ times: [], error: null });
+      return;
+    }
     const timer = setTimeout(async () => {
       try {
         const answer = await api<{ next_run_times: string[] }>('POST', '/api/v1/schedule-preview', {
@@ -124,7 +153,7 @@ export function JobDialog(props: {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [scheduleBody, timezone]);
+  }, [scheduleBody, timezone, onlyAfter]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -138,6 +167,7 @@ export function JobDialog(props: {
       pub_args: 'args' in parsedArgs ? parsedArgs.args : [],
       ...scheduleBody,
       timezone,
+      after: afterJob ? { job_id: afterJob, on: afterOn } : null,
       ...Object.fromEntries(FORM_OPTION_FIELDS.map((field) => [field, readOption(field, options[field])])),
     };
     setSaving(true);
@@ -224,7 +254,56 @@ export function JobDialog(props: {
         <p id="args-check" class={argsError ? 'field-error' : 'field-ok'} aria-live="polite">
           {argsError ?? `✓ ${'args' in parsedArgs ? parsedArgs.args.length : 0} argument(s)`}
         </p>
-        <fieldset class="cron">
+        <fieldset class="chain-fields">
+          <legend>Run after another job</legend>
+          <Field id="job-after" label="Run after" wide>
+            <select
+              id="job-after"
+              name="after"
+              title={jobFieldSchema('after').description}
+              value={afterJob}
+              onChange={(e) => setAfterJob(e.currentTarget.value)}
+            >
+              <option value="">No job: by its schedule only</option>
+              {job?.after && !upstreams.some((j) => j.job_id === job.after?.job_id) && (
+                <option value={job.after.job_id}>deleted job {job.after.job_id}</option>
+              )}
+              {upstreams.map((j) => (
+                <option key={j.job_id} value={j.job_id}>
+                  {j.name} ({j.job_id.slice(0, 8)})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="job-after-on" label="When its run" wide>
+            <select
+              id="job-after-on"
+              name="after_on"
+              value={afterOn}
+              disabled={!afterJob}
+              onChange={(e) => setAfterOn(e.currentTarget.value as ChainOn)}
+            >
+              {CHAIN_ON.map((on) => (
+                <option key={on} value={on}>
+                  {ON_WORDS[on]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div class="field wide">
+            <label>
+              <input
+                id="job-only-after"
+                type="checkbox"
+                checked={onlyAfter}
+                disabled={!afterJob}
+                onChange={(e) => setOnlyAfter(e.currentTarget.checked)}
+              />{' '}
+              Only then (no schedule of its own)
+            </label>
+          </div>
+        </fieldset>
+        <fieldset class="cron" disabled={onlyAfter}>
           <legend>Schedule (APScheduler cron fields, or a crontab line)</legend>
           <Field id="job-cron" label="Crontab line (instead of the fields)" wide>
             <input
@@ -270,7 +349,9 @@ export function JobDialog(props: {
         </fieldset>
         <section class="preview" aria-live="polite" aria-label="Next run times">
           <h3>Next 5 runs</h3>
-          {preview.error ? (
+          {onlyAfter ? (
+            <p>Only after the job it runs after: once for each of its runs that {ON_WORDS[afterOn]}.</p>
+          ) : preview.error ? (
             <p class="field-error">{preview.error}</p>
           ) : (
             <ol>

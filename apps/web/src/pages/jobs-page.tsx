@@ -4,6 +4,7 @@ import { Alert, Notice } from '../components/alert.js';
 import { ClassName } from '../components/class-name.js';
 import { ConfirmDialog } from '../components/modal.js';
 import { api, errorText } from '../lib/api.js';
+import { afterInWords, dependantsByJob, isJobPaused, runsOnlyAfter } from '../lib/chains.js';
 import { usePolling } from '../lib/polling.js';
 import { onLinkClick } from '../lib/router.js';
 import { rawSchedule, scheduleInWords } from '../lib/schedule-words.js';
@@ -77,7 +78,9 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
         [j.name, j.job_class_string, j.job_id, j.description ?? ''].some((text) => text.toLowerCase().includes(needle)),
       )
     : all;
-  const paused = all.filter((j) => j.next_run_time === '').length;
+  const paused = all.filter(isJobPaused).length;
+  const byId = new Map(all.map((j) => [j.job_id, j]));
+  const waiting = dependantsByJob(all);
 
   return (
     <section aria-labelledby="jobs-title">
@@ -136,7 +139,10 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
               </tr>
             )}
             {shown.map((job) => {
-              const isPaused = job.next_run_time === '';
+              const isPaused = isJobPaused(job);
+              const onlyAfter = runsOnlyAfter(job);
+              const after = afterInWords(job, byId);
+              const before = waiting.get(job.job_id) ?? [];
               return (
                 <tr key={job.job_id} data-job-id={job.job_id}>
                   <th scope="row" data-label="Name">
@@ -148,13 +154,19 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
                     <ClassName value={job.job_class_string} />
                   </td>
                   <td data-label="Schedule">
-                    {scheduleInWords(job)}
-                    <div class="muted mono">{rawSchedule(job)}</div>
+                    {onlyAfter ? 'only after another job' : scheduleInWords(job)}
+                    {!onlyAfter && <div class="muted mono">{rawSchedule(job)}</div>}
+                    {after && <div class="chain">{after}</div>}
+                    {before.length > 0 && (
+                      <div class="chain">before: {before.map((j) => `"${j.name}"`).join(', ')}</div>
+                    )}
                   </td>
                   <td data-label="Timezone">{job.timezone}</td>
                   <td data-label="Next run">
                     {isPaused ? (
                       '—'
+                    ) : onlyAfter ? (
+                      'after its upstream'
                     ) : (
                       <>
                         {localTime(job.next_run_time)}
@@ -231,6 +243,7 @@ export function JobsPage({ canEdit }: { canEdit: boolean }) {
       {editing && (
         <JobDialog
           job={editing.job}
+          jobs={all}
           classes={classes}
           defaultTimezone={defaultTimezone}
           onClose={() => setEditing(null)}

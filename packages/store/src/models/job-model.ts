@@ -10,6 +10,8 @@ export type JobDocument = Omit<JobSettings, 'pub_args'> & {
   paused: boolean;
   /** Who last created or changed it (see JobDefinition); absent on jobs saved before it was recorded. */
   author_role?: Role;
+  /** after.job_id, at the top level so that "which jobs wait for this one" is an indexed equality. */
+  after_job_id?: string | null;
   created_time: Date;
   updated_time: Date;
 };
@@ -22,6 +24,10 @@ function contractPaths(): Record<string, SchemaDefinitionProperty> {
     if (kind === 'json-array') continue;
     if (kind === 'tags') {
       paths[field] = { type: [String], default: [] };
+      continue;
+    }
+    if (kind === 'chain') {
+      paths[field] = { type: Schema.Types.Mixed, default: null };
       continue;
     }
     const type = kind === 'integer' || kind === 'optional-integer' ? Number : String;
@@ -39,6 +45,7 @@ const jobSchema = new Schema<JobDocument>(
     pub_args: { type: [Schema.Types.Mixed], default: undefined },
     paused: { type: Boolean, required: true, default: false },
     author_role: { type: String },
+    after_job_id: { type: String, default: null },
     created_time: { type: Date, required: true },
     updated_time: { type: Date, required: true },
   },
@@ -46,6 +53,7 @@ const jobSchema = new Schema<JobDocument>(
 );
 jobSchema.index({ paused: 1 });
 jobSchema.index({ created_time: 1, _id: 1 });
+jobSchema.index({ after_job_id: 1 });
 
 export function jobModel(connection: Connection): Model<JobDocument> {
   return connection.model<JobDocument>('Job', jobSchema);

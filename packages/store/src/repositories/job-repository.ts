@@ -17,7 +17,7 @@ function toStoredJob(doc: JobDocument): StoredJob {
 
 function toFields(job: JobDefinition) {
   const { job_id: _, pub_args, ...rest } = job;
-  return { ...rest, pub_args_json: JSON.stringify(pub_args) };
+  return { ...rest, pub_args_json: JSON.stringify(pub_args), after_job_id: job.after?.job_id ?? null };
 }
 
 export class JobRepository {
@@ -57,6 +57,12 @@ export class JobRepository {
     for await (const doc of this.model.find(filter).lean<JobDocument>().cursor({ batchSize: 1000 })) {
       yield toStoredJob(doc as JobDocument);
     }
+  }
+
+  /** The jobs whose `after` names this one (an indexed equality). */
+  async dependantsOf(jobId: string): Promise<StoredJob[]> {
+    const docs = await this.model.find({ after_job_id: jobId }).lean<JobDocument[]>();
+    return docs.map(toStoredJob);
   }
 
   async count(): Promise<number> {

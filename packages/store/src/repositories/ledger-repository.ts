@@ -17,7 +17,19 @@ export interface LedgerDocument {
   pending_day?: number;
   /** What the run logged, beside the entry so that lists can leave it out. */
   output?: string;
+  /**
+   * On the end of an execution that jobs wait for (`after`): the 10-minute bucket it was written in, and
+   * the job, so the API's chain catch-up finds recent ends with one indexed equality per bucket.
+   */
+  chain_bucket?: number;
+  chain_job?: string;
   entry: string;
+}
+
+/** A recent end of an execution that jobs wait for, as the chain catch-up reads it. */
+export interface ChainedEnd {
+  entry: LedgerEntry;
+  job_id: string;
 }
 
 /** A worker's claim on the runs it holds, written with them: what the reaper reads when the worker is lost. */
@@ -37,9 +49,10 @@ export const LEDGER_INDEXES: IndexDescription[] = [
   { key: { day: 1 } },
   { key: { pending_day: 1 } },
   { key: { lease: 1 } },
+  { key: { chain_bucket: 1 } },
 ];
 
-export function toLedgerDocument(entry: LedgerEntry): LedgerDocument {
+export function toLedgerDocument(entry: LedgerEntry, chainedJob?: string): LedgerDocument {
   const { id, output, ...rest } = entry as LedgerEntry & { output?: string };
   const doc: LedgerDocument = {
     _id: id,
@@ -50,6 +63,10 @@ export function toLedgerDocument(entry: LedgerEntry): LedgerDocument {
   };
   if (entry.state === ExecutionState.scheduled) doc.pending_day = dayOf(entry.at);
   if (output !== undefined) doc.output = output;
+  if (chainedJob !== undefined) {
+    doc.chain_bucket = bucketOf(entry.at);
+    doc.chain_job = chainedJob;
+  }
   return doc;
 }
 
@@ -81,8 +98,16 @@ export class LedgerRepository {
   }
 
   /** Writes an entry (batched with others); `duplicate` when its slot is taken already. */
-  append(entry: LedgerEntry): Promise<InsertOutcome> {
-    return this.inserts.insert(toLedgerDocument(entry));
+  append(entry: LedgerEntry, chainedJob?: string): Promise<InsertOutcome> {
+    return this.inserts.insert(toLedgerDocument(entry, chainedJob));
+  }
+
+  /** The ends of executions that jobs wait for, written in one 10-minute bucket (bucketOf their time). */
+  async chainedEndsIn(bucket: number): Promise<ChainedEnd[]> {
+    const docs = await this.collection
+      .find<LedgerDocument>({ chain_bucket: bucket }, { projection: { output: 0 } })
+      .toArray();
+    return docs.map((doc) => ({ entry: fromLedgerDocument(doc), job_id: doc.chain_job ?? '' }));
   }
 
   async entry(id: string): Promise<LedgerEntry | null> {

@@ -1,5 +1,5 @@
 import type { Config } from '@tickwork/config';
-import { RunReaper, UnservedRuns } from '@tickwork/ledger';
+import { ChainCatchUp, RunReaper, UnservedRuns } from '@tickwork/ledger';
 import { PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -18,6 +18,8 @@ declare module 'fastify' {
      * as `scheduled error`. Returns how many.
      */
     recordUnservedRuns(): Promise<number>;
+    /** One chain catch-up pass now: chained runs a recent end did not start are started. */
+    catchUpChains(): Promise<number>;
   }
 }
 
@@ -70,14 +72,27 @@ export default fp(
     });
     // No lock: a pass never resolves null.
     app.decorate('reapExpiredRuns', async () => (await reaping.runNow()) ?? 0);
+    // Chained runs (a job's `after`) that a worker died before starting, every REAPER_INTERVAL_SEC. Several
+    // API processes may do it at once: each chained run has one possible record.
+    const chainCatchUp = new ChainCatchUp({ store: app.store, ledger: app.ledger, log: app.log });
+    const catchingUp = new PeriodicPass({
+      name: 'chain catch-up',
+      intervalMs: opts.config.reaperIntervalSec * 1000,
+      run: () => chainCatchUp.pass(),
+      onError: (err) => app.log.warn({ err }, 'catching up chained runs failed'),
+    });
+    app.decorate('catchUpChains', async () => (await catchingUp.runNow()) ?? 0);
     app.decorate('recordUnservedRuns', async () => (await unservedPass.runNow()) ?? 0);
     app.decorate('requeueWaitingRuns', () => reaper.requeueWaiting(WAITING_LOOKBACK_DAYS));
     app.addHook('onReady', async () => {
       reaping.start();
       unservedPass.start();
+      catchingUp.start();
     });
     // A pass stuck on a Redis or store that does not answer leaves the API's stop after 5 s.
-    app.addHook('onClose', () => Promise.all([reaping.stop(5000), unservedPass.stop(5000)]).then(() => undefined));
+    app.addHook('onClose', async () => {
+      await Promise.all([catchingUp.stop(5000), reaping.stop(5000), unservedPass.stop(5000)]);
+    });
   },
   { name: 'execution-reaper', dependencies: ['fleet'] },
 );

@@ -1,6 +1,6 @@
 import type { Config } from '@tickwork/config';
-import type { StoredJob } from '@tickwork/domain';
-import { backfillLostFires, type JobChangeFeed, PeriodicPass } from '@tickwork/queue';
+import { runSnapshot, type StoredJob } from '@tickwork/domain';
+import { backfillLostFires, type ChainedJob, type JobChangeFeed, PeriodicPass } from '@tickwork/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -44,9 +44,18 @@ export default fp(
       // The Redis lock is the mirror's own (SchedulerMirror.reconcile): a pass another API holds it for is skipped.
       run: async () => {
         const startedAt = Date.now();
-        const active = withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges);
+        const chains = new Map<string, ChainedJob[]>();
+        const active = withChainsFound(
+          withRevisionsRestored(app.store.jobs.stream({ paused: false }), app.jobChanges),
+          chains,
+        );
         const report = await app.schedulerMirror.reconcile(active);
         if (report && (report.upserted || report.removed)) app.log.info(report, 'schedulers reconciled');
+        // Only after a pass that read every active job (it holds the mirror's lock; else it read none).
+        if (report) {
+          const restored = await app.fleet.chains.restore(chains);
+          if (restored > 0) app.log.info({ restored }, 'jobs waiting for others listed again');
+        }
         if (report?.lost) await recoverRuns(firstPass);
         else if (report) intactAt = startedAt;
         firstPass = false;
@@ -135,4 +144,16 @@ async function* withRevisionsRestored(jobs: AsyncIterable<StoredJob>, changes: J
     yield job;
   }
   await changes.restoreRevisions(batch);
+}
+
+/** Notes, as the jobs stream past, which active jobs wait for which (`after`), for the chain book. */
+async function* withChainsFound(jobs: AsyncIterable<StoredJob>, found: Map<string, ChainedJob[]>) {
+  for await (const job of jobs) {
+    if (job.after) {
+      const list = found.get(job.after.job_id) ?? [];
+      list.push({ job: runSnapshot(job), rev: job.revision });
+      found.set(job.after.job_id, list);
+    }
+    yield job;
+  }
 }

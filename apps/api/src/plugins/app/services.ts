@@ -53,6 +53,18 @@ export default fp(
         catalog,
         classRoles,
         ledger: app.ledger,
+        chains: app.fleet.chains,
+        chainLock: async (work) => {
+          const done = await withRedisLock(
+            app.redis,
+            `${config.queuePrefix}:chains-lock`,
+            10_000,
+            async () => ({ value: await work() }),
+            { waitMs: 10_000 },
+          );
+          if (!done) throw new ApiError(503, 'job chains are being changed by another request: try again');
+          return done.value;
+        },
         defaultTimeZone: config.timezone,
         log: app.log,
       }),

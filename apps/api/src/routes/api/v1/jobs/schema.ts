@@ -43,6 +43,11 @@ export const createJobSchema = {
         worker_tags: ['backup', 'eu'],
         misfire_grace_sec: 600,
       },
+      {
+        job_class_string: 'simple_scheduler.jobs.sample_job.AwesomeJob',
+        name: 'Report after the import',
+        after: { job_id: 'd8f376e858a411e4b6ae22000ac58d05', on: 'succeeded' },
+      },
     ],
   },
   response: replies({ 201: JobIdReply }),
@@ -53,7 +58,13 @@ export const modifyJobSchema = {
   params: JobIdParams,
   body: {
     ...JobChangesSchema,
-    examples: [{ hour: '3', minute: '30' }, { cron: '*/15 * * * *' }, { worker_tags: ['backup'] }],
+    examples: [
+      { hour: '3', minute: '30' },
+      { cron: '*/15 * * * *' },
+      { worker_tags: ['backup'] },
+      { after: { job_id: 'd8f376e858a411e4b6ae22000ac58d05', on: 'finished' } },
+      { after: null },
+    ],
   },
   response: replies({ 200: JobIdReply }),
 };
