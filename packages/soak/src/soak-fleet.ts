@@ -45,6 +45,8 @@ export function canUseNetworkHosts(): boolean {
   }
 }
 
+const START_DEADLINE_MS = 180_000;
+
 /** An API or a worker process the soak can kill, pause and start again. */
 export class FleetProcess {
   child: ChildProcess | undefined;
@@ -70,15 +72,18 @@ export class FleetProcess {
 
   /** Starts it, trying again while a fault (the store or Redis down) keeps it from coming up. */
   async start(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    // A process refuses to start while the store is down (up to 40 s here): longer than that is a finding.
+    const deadline = Date.now() + START_DEADLINE_MS;
+    for (;;) {
       try {
         const started = await this.spawnIt();
         this.child = started.child;
         this.base = started.base;
         return;
       } catch (err) {
-        if (attempt >= 5) throw err;
+        if (Date.now() > deadline) throw err;
         say(`${this.name} did not start (${(err as Error).message.split('\n')[0]}): trying again`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
   }
