@@ -47,6 +47,8 @@ export interface AuditInput {
   apiAnswers: ReadonlyArray<{ status: number; at: number }>;
   /** While the store was stopped (its 503s are promised; anything else 5xx is not). */
   storeDown: readonly Interval[];
+  /** While Redis was down (a run-now or job change it cannot take is a promised 503). */
+  redisDown: readonly Interval[];
 }
 
 export interface AuditReport {
@@ -65,8 +67,10 @@ export interface AuditReport {
   /** A record whose state contradicts what its run logged (succeeded without a logged success, etc.). */
   inconsistent: number;
   api_requests: number;
-  /** 5xx answers other than a 503 while the store was down. */
+  /** 5xx answers other than a 503 while the store or Redis was down. */
   api_errors: number;
+  /** Those errors by status. */
+  api_error_statuses: Record<string, number>;
   /** A few of each violation, to start from. */
   examples: string[];
 }
@@ -92,10 +96,16 @@ export function audit(input: AuditInput): AuditReport {
     inconsistent: 0,
     api_requests: input.apiAnswers.length,
     api_errors: 0,
+    api_error_statuses: {},
     examples: [],
   };
+  // A few of each kind, so that one kind's many do not hide another's.
+  const shown = new Map<string, number>();
   const example = (what: string) => {
-    if (report.examples.length < 20) report.examples.push(what);
+    const kind = what.slice(0, what.indexOf(':'));
+    if ((shown.get(kind) ?? 0) >= 5) return;
+    shown.set(kind, (shown.get(kind) ?? 0) + 1);
+    report.examples.push(what);
   };
 
   const fires = new Map<string, AuditExecution[]>();
@@ -168,9 +178,11 @@ export function audit(input: AuditInput): AuditReport {
 
   for (const answer of input.apiAnswers) {
     if (answer.status < 500) continue;
-    if (answer.status === 503 && within(input.storeDown, answer.at, STORE_GRACE_MS)) continue;
+    const outage = [...input.storeDown, ...input.redisDown];
+    if (answer.status === 503 && within(outage, answer.at, STORE_GRACE_MS)) continue;
     report.api_errors++;
-    example(`api answered ${answer.status} at ${new Date(answer.at).toISOString()}`);
+    report.api_error_statuses[answer.status] = (report.api_error_statuses[answer.status] ?? 0) + 1;
+    example(`api: answered ${answer.status} at ${new Date(answer.at).toISOString()}`);
   }
   return report;
 }

@@ -42,6 +42,8 @@ export class FaultInjector {
   readonly faults: InjectedFault[] = [];
   /** While the store was stopped. */
   readonly storeDown: Interval[] = [];
+  /** While Redis was down (restarted). */
+  readonly redisDown: Interval[] = [];
   private readonly busy = new Set<string>();
   private readonly running: Array<Promise<void>> = [];
   /** When the fleet had no worker able to run, for the audit's excuse. */
@@ -182,7 +184,15 @@ export class FaultInjector {
       case 'restart-redis': {
         if (this.busy.has('redis')) return undefined;
         const downMs = r.between(200, 3000);
-        return { target: 'redis', act: () => this.fleet.restartRedis(downMs) };
+        return {
+          target: 'redis',
+          act: async () => {
+            const down: Interval = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+            this.redisDown.push(down);
+            await this.fleet.restartRedis(downMs);
+            down.to = Date.now();
+          },
+        };
       }
       case 'delete-redis-keys': {
         if (this.busy.has('redis')) return undefined;

@@ -115,6 +115,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       noWorker: injector.noWorker,
       apiAnswers: client.answers,
       storeDown: injector.storeDown,
+      redisDown: injector.redisDown,
     });
     const faults = injector.counts();
     const kinds = Object.keys(faults).length;
@@ -138,6 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       run_nows: client.runNowIds.size,
       api_requests: report.api_requests,
       api_errors: report.api_errors,
+      api_error_statuses: report.api_error_statuses,
       faults_injected: total,
       faults,
       passed,

@@ -38,6 +38,7 @@ function input(overrides: Partial<AuditInput>): AuditInput {
     noWorker: [],
     apiAnswers: [{ status: 200, at: 0 }],
     storeDown: [],
+    redisDown: [],
     ...overrides,
   };
 }
@@ -135,5 +136,6 @@ t.test('a 503 while the store is down (or just after) is promised; any other 5xx
     }),
   );
   t.equal(report.api_errors, 2, 'the 503 long after the outage and the 500');
+  t.same(report.api_error_statuses, { 500: 1, 503: 1 });
   t.equal(report.api_requests, 5);
 });
