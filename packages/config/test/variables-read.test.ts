@@ -19,6 +19,7 @@ const NOT_CONFIGURATION: Record<string, string> = {
   TICKWORK_TEST_REDIS_URL: "the test harness's",
   TICKWORK_TEST_POSTGRESQL_URL: "the test harness's",
   BENCH_RUN_LOG: "the benchmark's",
+  SOAK_RUN_LOG: "the chaos soak's",
 };
 
 const root = new URL('../../../', import.meta.url);
