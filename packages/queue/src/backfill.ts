@@ -71,7 +71,9 @@ export async function backfillLostFires(
   for await (const stored of jobs) {
     const trigger = triggerFor(stored);
     const due: number[] = [];
-    for (let at = trigger.nextFireTime(from); at !== null && at <= to; at = trigger.nextFireTime(at + 1)) {
+    // Never a fire from before the job existed.
+    const since = Math.max(from, stored.created_time ?? from);
+    for (let at = trigger.nextFireTime(since); at !== null && at <= to; at = trigger.nextFireTime(at + 1)) {
       due.push(at);
       if (due.length > MAX_BACKFILL) due.shift();
     }
