@@ -3,6 +3,7 @@ export { CronFieldError } from './cron/cron-field.js';
 export { type CronSpec, CronTrigger, FIELD_NAMES } from './cron/cron-trigger.js';
 export { CrontabError, CrontabTrigger } from './cron/crontab-trigger.js';
 export type { FieldName } from './cron/expressions.js';
+export { type FireTimeSource, fireTimesWithin, nextFireTimes } from './cron/fire-times.js';
 export { isValidTimeZone } from './cron/zoned-time.js';
 export * from './execution/index.js';
 export * from './execution-state.js';

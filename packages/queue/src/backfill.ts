@@ -1,4 +1,4 @@
-import { type JobSummary, runSnapshot, type StoredJob, triggerFor } from '@tickwork/domain';
+import { fireTimesWithin, type JobSummary, runSnapshot, type StoredJob, triggerFor } from '@tickwork/domain';
 import type { BackfillRunData } from './queue-names.js';
 import { schedulerIdFor } from './queue-names.js';
 import { enqueueBackfills } from './run-queue.js';
@@ -69,14 +69,8 @@ export async function backfillLostFires(
     batch.fires = [];
   };
   for await (const stored of jobs) {
-    const trigger = triggerFor(stored);
-    const due: number[] = [];
     // Never a fire from before the job existed.
-    const since = Math.max(from, stored.created_time ?? from);
-    for (let at = trigger.nextFireTime(since); at !== null && at <= to; at = trigger.nextFireTime(at + 1)) {
-      due.push(at);
-      if (due.length > MAX_BACKFILL) due.shift();
-    }
+    const due = fireTimesWithin(triggerFor(stored), Math.max(from, stored.created_time ?? from), to, MAX_BACKFILL);
     if (due.length === 0) continue;
     const tags = stored.worker_tags ?? [];
     const key = tags.join(',');

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JobSchedule, triggerFor } from '@tickwork/domain';
+import { fireTimesWithin, type JobSchedule, triggerFor } from '@tickwork/domain';
 import { waitFor } from '@tickwork/testing';
 import { type AuditExecution, type AuditJob, audit, auditPassed, type RunLogLine } from './audit.js';
 import { FaultInjector } from './fault-injector.js';
@@ -89,13 +89,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         job_id: job.job_id,
         name: job.name,
         activeFrom: job.createdAt,
-        fireTimes(from, to) {
-          const times: number[] = [];
-          for (let at = trigger.nextFireTime(from); at !== null && at < to; at = trigger.nextFireTime(at + 1)) {
-            times.push(at);
-          }
-          return times;
-        },
+        fireTimes: (from, to) => fireTimesWithin(trigger, from, to - 1),
       };
     });
     const report = audit({

@@ -1,6 +1,7 @@
 import { CronField, type WallParts, wallParts } from './cron-field.js';
 import type { FieldName } from './expressions.js';
-import { fromInstant, localize, offsetAt, type ZonedTime } from './zoned-time.js';
+import { nextFireTimes, sameOffsetBetween } from './fire-times.js';
+import { fromInstant, localize, type ZonedTime } from './zoned-time.js';
 
 export const FIELD_NAMES: readonly FieldName[] = [
   'year',
@@ -107,22 +108,13 @@ export class CronTrigger {
   }
 
   private remember(from: number, next: number): void {
-    // Two offset changes within two weeks happen nowhere, so equal offsets at both ends mean none between.
-    const unchanged = next - from <= 14 * 86_400_000 && offsetAt(from, this.timeZone) === offsetAt(next, this.timeZone);
+    const unchanged = sameOffsetBetween(from, next, this.timeZone);
     this.lastSearch = unchanged ? { from, next } : { from: Number.POSITIVE_INFINITY, next: Number.NEGATIVE_INFINITY };
   }
 
   /** The next `count` fire times after `fromMs` (inclusive of a fire at `fromMs` rounded up). */
   nextFireTimes(fromMs: number, count: number): number[] {
-    const times: number[] = [];
-    let from = fromMs;
-    while (times.length < count) {
-      const next = this.nextFireTime(from);
-      if (next === null) break;
-      times.push(next);
-      from = next + 1;
-    }
-    return times;
+    return nextFireTimes(this, fromMs, count);
   }
 
   /** Increment the given field (carrying into more significant ones) and reset the less significant ones. */

@@ -1,4 +1,5 @@
 import { type CronExpression, CronExpressionParser } from 'cron-parser';
+import { nextFireTimes, sameOffsetBetween } from './fire-times.js';
 import { fromInstant, offsetAt } from './zoned-time.js';
 
 /** A crontab line that cron-parser (or our own checks) refuses: the message says what is wrong. */
@@ -178,22 +179,13 @@ export class CrontabTrigger {
   private lastSearch = { from: Number.POSITIVE_INFINITY, next: Number.NEGATIVE_INFINITY };
 
   private remember(from: number, next: number): void {
-    // Two offset changes within two weeks happen nowhere, so equal offsets at both ends mean none between.
-    const unchanged = next - from <= 14 * DAY && offsetAt(from, this.timeZone) === offsetAt(next, this.timeZone);
+    const unchanged = sameOffsetBetween(from, next, this.timeZone);
     this.lastSearch = unchanged ? { from, next } : { from: Number.POSITIVE_INFINITY, next: Number.NEGATIVE_INFINITY };
   }
 
   /** The next `count` fire times after `fromMs` (inclusive of a fire at `fromMs` rounded up). */
   nextFireTimes(fromMs: number, count: number): number[] {
-    const times: number[] = [];
-    let from = fromMs;
-    while (times.length < count) {
-      const next = this.nextFireTime(from);
-      if (next === null) break;
-      times.push(next);
-      from = next + 1;
-    }
-    return times;
+    return nextFireTimes(this, fromMs, count);
   }
 }
 
